@@ -1,0 +1,25 @@
+package dev.slimfit.kernels;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Single-precision matrix multiply on row-major matrices, as {@code cblas_sgemm(CblasRowMajor, ...)}:
+ * {@code C = alpha·op(A)·op(B) + beta·C} with C of size m×n, op(A) m×k and op(B) k×n, where {@code op(X) = Xᵀ} when
+ * the matching {@code trans} flag is set. {@code lda}, {@code ldb}, {@code ldc} are the row strides (in elements) of
+ * A, B and C as stored. When {@code beta == 0}, C is not read (NaNs in C do not propagate), as in BLAS.
+ */
+public interface Gemm {
+
+    void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+              MemorySegment a, int lda, MemorySegment b, int ldb,
+              float beta, MemorySegment c, int ldc);
+
+    /**
+     * {@code batch} independent products; matrix {@code i} of A starts {@code i·strideA} elements after A's start
+     * (likewise B and C). A stride of 0 broadcasts one matrix over the batch.
+     */
+    void gemmStridedBatched(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                            MemorySegment a, int lda, long strideA,
+                            MemorySegment b, int ldb, long strideB,
+                            float beta, MemorySegment c, int ldc, long strideC, int batch);
+}

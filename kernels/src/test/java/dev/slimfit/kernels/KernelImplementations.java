@@ -1,0 +1,30 @@
+package dev.slimfit.kernels;
+
+import dev.slimfit.kernels.cpu.CpuKernels;
+import dev.slimfit.kernels.ref.RefKernels;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The providers every kernel test runs against the reference: the CPU kernels with one and two threads (the
+ * two-thread instance exercises the parallel split even on a one-core machine), and every other device provider
+ * available on this machine. Use as a JUnit {@code @MethodSource("dev.slimfit.kernels.KernelImplementations#underTest")}.
+ */
+public final class KernelImplementations {
+
+    private KernelImplementations() {
+    }
+
+    public static KernelProvider reference() {
+        return RefKernels.INSTANCE;
+    }
+
+    public static Stream<KernelProvider> underTest() {
+        List<KernelProvider> providers = new ArrayList<>();
+        providers.add(new CpuKernels(1));
+        providers.add(new CpuKernels(2));
+        return providers.stream();
+    }
+}
