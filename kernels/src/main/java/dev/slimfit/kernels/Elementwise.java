@@ -39,4 +39,49 @@ public interface Elementwise {
      * {@code elementBytes} is 1, 2, 4 or 8 (the bytes are copied as they are, whatever they encode).
      */
     void copyStrided(long[] shape, long[] srcStrides, MemorySegment src, MemorySegment dst, int elementBytes);
+
+    /**
+     * Copies between two strided views: for every index tuple {@code i} of {@code shape},
+     * {@code dst[Σ i_d·dstStrides[d]] = src[Σ i_d·srcStrides[d]]}. Destination elements must not overlap (no zero
+     * destination stride over a dimension of size > 1). This default runs one contiguous-destination copy per
+     * innermost row (per element when the destination's innermost stride is not 1); implementations may do better.
+     */
+    default void copyStridedToStrided(long[] shape, long[] srcStrides, MemorySegment src, long[] dstStrides,
+                                      MemorySegment dst, int elementBytes) {
+        int rank = shape.length;
+        if (rank == 0) {
+            copyStrided(shape, srcStrides, src, dst, elementBytes);
+            return;
+        }
+        long total = 1;
+        for (long d : shape) {
+            total *= d;
+        }
+        if (total == 0) {
+            return;
+        }
+        boolean innerContiguous = dstStrides[rank - 1] == 1;
+        long runLength = innerContiguous ? shape[rank - 1] : 1;
+        int outerRank = innerContiguous ? rank - 1 : rank;
+        long[] index = new long[outerRank];
+        long runs = total / runLength;
+        for (long run = 0; run < runs; run++) {
+            long srcOffset = 0;
+            long dstOffset = 0;
+            for (int d = 0; d < outerRank; d++) {
+                srcOffset += index[d] * srcStrides[d];
+                dstOffset += index[d] * dstStrides[d];
+            }
+            long[] rowShape = {runLength};
+            long[] rowStrides = {innerContiguous ? srcStrides[rank - 1] : 1};
+            copyStrided(rowShape, rowStrides, src.asSlice(srcOffset * elementBytes),
+                    dst.asSlice(dstOffset * elementBytes, runLength * elementBytes), elementBytes);
+            for (int d = outerRank - 1; d >= 0; d--) {
+                if (++index[d] < shape[d]) {
+                    break;
+                }
+                index[d] = 0;
+            }
+        }
+    }
 }
