@@ -1,0 +1,135 @@
+package dev.slimfit.engine.autograd;
+
+import dev.slimfit.engine.Scope;
+import dev.slimfit.engine.Tensor;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A tensor an op keeps for its backward pass, stored as the current {@link SavePolicy} chooses. Uncompressed, the
+ * slot shares the op's buffer (no copy) and the ledger counts that buffer as {@link dev.slimfit.engine.Category#ACTIVATION}
+ * while any slot holds it; compressed, the slot owns (or shares with other slots saving the same view the same way)
+ * an encoded copy counted at its encoded size. A slot is released by backward right after use, or by the
+ * enclosing {@link Scope} if backward never runs.
+ */
+public final class SavedSlot implements AutoCloseable {
+
+    /** Encoded copies alive on this thread, by source buffer, so one view saved twice is encoded once. */
+    private static final ThreadLocal<Map<Object, List<EncodedActivation>>> SHARED =
+            ThreadLocal.withInitial(IdentityHashMap::new);
+
+    private final SaveSite site;
+    private final Codec codec;
+    private Tensor alias;
+    private EncodedActivation encoded;
+    private boolean released;
+
+    private SavedSlot(SaveSite site, Codec codec) {
+        this.site = site;
+        this.codec = codec;
+    }
+
+    /** Saves {@code tensor} for backward as the current policy decides for {@code site}. */
+    public static SavedSlot save(Tensor tensor, SaveSite site) {
+        Codec codec = SavePolicy.current().codecFor(site);
+        if (codec == null) {
+            throw new IllegalStateException("save policy returned no codec for " + site);
+        }
+        return saveWith(tensor, site, codec);
+    }
+
+    /** Saves {@code tensor} with an explicit codec, bypassing the policy (e.g. indices, LayerNorm statistics). */
+    public static SavedSlot saveWith(Tensor tensor, SaveSite site, Codec codec) {
+        tensor.checkOpen("save " + site.kind());
+        SavedSlot slot = new SavedSlot(site, codec);
+        if (codec instanceof Codec.None) {
+            Tensor handle = tensor.alias();
+            Scope.unregisterFromCurrent(handle);
+            handle.holdAsActivation(site.label());
+            slot.alias = handle;
+        } else {
+            slot.encoded = sharedEncoding(tensor, codec, site.label());
+        }
+        Scope.registerInCurrent(slot);
+        return slot;
+    }
+
+    private static EncodedActivation sharedEncoding(Tensor tensor, Codec codec, String owner) {
+        Map<Object, List<EncodedActivation>> shared = SHARED.get();
+        List<EncodedActivation> candidates = shared.computeIfAbsent(tensor.storageKey(), k -> new ArrayList<>());
+        for (EncodedActivation candidate : candidates) {
+            if (candidate.matches(tensor, codec)) {
+                candidate.retain();
+                return candidate;
+            }
+        }
+        EncodedActivation fresh = EncodedActivation.encode(tensor, codec, owner);
+        candidates.add(fresh);
+        return fresh;
+    }
+
+    public SaveSite site() {
+        return site;
+    }
+
+    public Codec codec() {
+        return codec;
+    }
+
+    /** Bytes this slot's stored form occupies (shared buffers count in full for each slot). */
+    public long storedBytes() {
+        if (alias != null) {
+            return alias.byteSize();
+        }
+        return encoded == null ? 0 : encoded.storedBytes();
+    }
+
+    /**
+     * The saved tensor, decoded to float32 if it was encoded. The caller closes what it gets (a view handle, or a
+     * decoded workspace copy).
+     */
+    public Tensor get() {
+        if (released) {
+            throw new IllegalStateException("saved " + site.kind() + " of " + site.label()
+                    + " was already released: backward ran twice through this graph, or its scope closed");
+        }
+        if (alias != null) {
+            return alias.alias();
+        }
+        return encoded.decode(site.label() + ".decoded");
+    }
+
+    public boolean isReleased() {
+        return released;
+    }
+
+    /** Frees what this slot holds; idempotent. */
+    @Override
+    public void close() {
+        if (released) {
+            return;
+        }
+        released = true;
+        if (alias != null) {
+            alias.releaseActivationHold();
+            alias.close();
+            alias = null;
+        }
+        if (encoded != null) {
+            if (encoded.release()) {
+                Map<Object, List<EncodedActivation>> shared = SHARED.get();
+                List<EncodedActivation> candidates = shared.get(encoded.sourceKey());
+                if (candidates != null) {
+                    candidates.remove(encoded);
+                    if (candidates.isEmpty()) {
+                        shared.remove(encoded.sourceKey());
+                    }
+                }
+            }
+            encoded = null;
+        }
+    }
+}

@@ -1,0 +1,289 @@
+package dev.slimfit.engine.ops;
+
+import dev.slimfit.engine.DType;
+import dev.slimfit.engine.Device;
+import dev.slimfit.engine.Shape;
+import dev.slimfit.engine.Tensor;
+import dev.slimfit.engine.autograd.Node;
+import dev.slimfit.engine.autograd.SaveKinds;
+import dev.slimfit.engine.autograd.SavedSlot;
+
+/**
+ * Matrix products: batched {@code matmul} and the {@code linear} layer. Transposed views go to GEMM as transpose
+ * flags, never as copies. Each operand is saved only when the other one's gradient is wanted (a Linear keeps its
+ * input only while its weight trains).
+ */
+final class MatMulOps {
+
+    private MatMulOps() {
+    }
+
+    /**
+     * {@code a [..., m, k] @ b [..., k, n]} with equal batch dimensions, or {@code b [k, n]} shared by the batch.
+     * {@code kindA}/{@code kindB} name what the operands are, for the save policy.
+     */
+    static Tensor matmul(Tensor a, Tensor b, String kindA, String kindB) {
+        String op = "matmul";
+        Checks.openOnOneDevice(op, a, b);
+        checkOperands(op, a, b);
+        Tensor out = product(a, b, op);
+        if (Node.recording(a, b)) {
+            boolean sharedRight = b.rank() == 2 && a.rank() > 2;
+            out.gradFn(new Node(op, a, b) {
+                // B serves A's gradient and A serves B's: each is saved only when the other's gradient is wanted
+                private final SavedSlot savedB = needsGrad(0) ? save(b, kindB, a.isLeaf()) : null;
+                private final SavedSlot savedA = needsGrad(1) ? save(a, kindA, b.isLeaf()) : null;
+
+                @Override
+                protected Tensor[] backward(Tensor g) {
+                    Tensor ga = null;
+                    Tensor gb = null;
+                    if (savedB != null) {
+                        try (Tensor bv = savedB.get(); Tensor bt = ViewOps.transpose(bv, -1, -2)) {
+                            ga = product(g, bt, "matmul.gradA"); // dA = dC · Bᵀ
+                        }
+                    }
+                    if (savedA != null) {
+                        try (Tensor av = savedA.get()) {
+                            gb = gradientOfRight(av, g, sharedRight); // dB = Aᵀ · dC
+                        }
+                    }
+                    return new Tensor[] {ga, gb};
+                }
+            });
+        }
+        return out;
+    }
+
+    private static void checkOperands(String op, Tensor a, Tensor b) {
+        Checks.dtype(op, "a", a, DType.F32);
+        Checks.dtype(op, "b", b, DType.F32);
+        Checks.rankAtLeast(op, "a", a, 2);
+        Checks.rankAtLeast(op, "b", b, 2);
+        if (a.dim(-1) != b.dim(-2)) {
+            throw new IllegalArgumentException(op + ": inner dimensions differ: " + a.describe() + " @ "
+                    + b.describe());
+        }
+        if (b.rank() > 2) {
+            if (a.rank() != b.rank()) {
+                throw new IllegalArgumentException(op + ": batch ranks differ: " + a.describe() + " @ "
+                        + b.describe());
+            }
+            for (int d = 0; d < a.rank() - 2; d++) {
+                if (a.dim(d) != b.dim(d)) {
+                    throw new IllegalArgumentException(op + ": batch dimensions differ: " + a.describe() + " @ "
+                            + b.describe());
+                }
+            }
+        }
+    }
+
+    /** {@code a @ b} into a new contiguous workspace tensor; not recorded. */
+    static Tensor product(Tensor a, Tensor b, String op) {
+        Device device = a.device();
+        int rank = a.rank();
+        int m = a.dim(-2);
+        int k = a.dim(-1);
+        int n = b.dim(-1);
+        int[] outDims = a.dims();
+        outDims[rank - 1] = n;
+        Tensor out = Tensor.workspace(device, DType.F32, Shape.of(outDims), op);
+        if (out.numel() == 0) {
+            return out;
+        }
+        if (b.rank() == 2 && rank > 2) {
+            // one tall GEMM instead of a batch: [batch·m, k] @ [k, n]
+            long rows = a.numel() / Math.max(k, 1);
+            Checks.fits(op, "rows", rows);
+            try (Tensor a2 = k == 0 ? null : ViewOps.reshape(a, (int) rows, k)) {
+                if (k == 0) {
+                    device.kernels().elementwise().fill(out.numel(), 0f, out.segment());
+                } else {
+                    gemm(a2, b, out, (int) rows, n, k, 1);
+                }
+            }
+            return out;
+        }
+        long batch = out.numel() / ((long) m * n);
+        Checks.fits(op, "batch", batch);
+        if (k == 0) {
+            device.kernels().elementwise().fill(out.numel(), 0f, out.segment());
+            return out;
+        }
+        gemm(a, b, out, m, n, k, (int) batch);
+        return out;
+    }
+
+    private static void gemm(Tensor a, Tensor b, Tensor out, int m, int n, int k, int batch) {
+        MatrixOperand ao = MatrixOperand.of(a);
+        MatrixOperand bo = MatrixOperand.of(b);
+        Tensor ac = null;
+        Tensor bc = null;
+        try {
+            if (ao == null) {
+                ac = ViewOps.contiguousCopy(a);
+                ao = MatrixOperand.of(ac);
+            }
+            if (bo == null) {
+                bc = ViewOps.contiguousCopy(b);
+                bo = MatrixOperand.of(bc);
+            }
+            long strideB = b.rank() == 2 ? 0 : bo.batchStride();
+            if (batch == 1) {
+                out.device().kernels().gemm().gemm(ao.transposed(), bo.transposed(), m, n, k, 1f, ao.base(), ao.ld(),
+                        bo.base(), bo.ld(), 0f, out.segment(), n);
+            } else {
+                out.device().kernels().gemm().gemmStridedBatched(ao.transposed(), bo.transposed(), m, n, k, 1f,
+                        ao.base(), ao.ld(), ao.batchStride(), bo.base(), bo.ld(), strideB, 0f, out.segment(), n,
+                        (long) m * n, batch);
+            }
+        } finally {
+            if (ac != null) {
+                ac.close();
+            }
+            if (bc != null) {
+                bc.close();
+            }
+        }
+    }
+
+    /** Gradient of the right operand: {@code Aᵀ · dC}, summed over the batch when B was shared by it. */
+    private static Tensor gradientOfRight(Tensor a, Tensor g, boolean sharedRight) {
+        if (sharedRight) {
+            int k = a.dim(-1);
+            int n = g.dim(-1);
+            long rows = a.numel() / Math.max(k, 1);
+            try (Tensor a2 = ViewOps.reshape(a, (int) rows, k); Tensor g2 = ViewOps.reshape(g, (int) rows, n);
+                 Tensor at = ViewOps.transpose(a2, 0, 1)) {
+                return product(at, g2, "matmul.gradB");
+            }
+        }
+        try (Tensor at = ViewOps.transpose(a, -1, -2)) {
+            return product(at, g, "matmul.gradB");
+        }
+    }
+
+    /** {@code x [..., in] · wᵀ + bias}, with {@code w [out, in]} and {@code bias [out]} (nullable). */
+    static Tensor linear(Tensor x, Tensor w, Tensor bias) {
+        String op = "linear";
+        Device device = Checks.openOnOneDevice(op, x, w, bias);
+        Checks.dtype(op, "input", x, DType.F32);
+        Checks.dtype(op, "weight", w, DType.F32);
+        Checks.rank(op, "weight", w, 2);
+        Checks.rankAtLeast(op, "input", x, 1);
+        int in = w.dim(1);
+        int outFeatures = w.dim(0);
+        if (x.dim(-1) != in) {
+            throw new IllegalArgumentException(op + ": input " + x.describe() + " does not match weight "
+                    + w.describe() + " (expected last dimension " + in + ")");
+        }
+        if (bias != null) {
+            Checks.dtype(op, "bias", bias, DType.F32);
+            if (bias.rank() != 1 || bias.dim(0) != outFeatures) {
+                throw new IllegalArgumentException(op + ": bias " + bias.describe() + " does not match weight "
+                        + w.describe() + " (expected [" + outFeatures + "])");
+            }
+        }
+        long rowsLong = x.numel() / Math.max(in, 1);
+        Checks.fits(op, "rows", rowsLong);
+        int rows = (int) rowsLong;
+        int[] outDims = x.dims();
+        outDims[outDims.length - 1] = outFeatures;
+        Tensor y = Tensor.workspace(device, DType.F32, Shape.of(outDims), op);
+        if (y.numel() > 0) {
+            try (Tensor x2 = ArithmeticOps.dense(x)) {
+                if (in == 0) {
+                    device.kernels().elementwise().fill(y.numel(), 0f, y.segment());
+                } else {
+                    try (Tensor wd = weightOperand(w)) {
+                        MatrixOperand wo = MatrixOperand.of(wd);
+                        // Y = X · Wᵀ: W stored [out, in] row-major means op(B) = Wᵀ, a transpose flag
+                        device.kernels().gemm().gemm(false, !wo.transposed(), rows, outFeatures, in, 1f,
+                                x2.segment(), in, wo.base(), wo.ld(), 0f, y.segment(), outFeatures);
+                    }
+                }
+                if (bias != null) {
+                    try (Tensor bd = ArithmeticOps.dense(bias)) {
+                        device.kernels().elementwise().addBias(rows, outFeatures, y.segment(), bd.segment(),
+                                y.segment());
+                    }
+                }
+            }
+        }
+        if (Node.recording(x, w, bias)) {
+            Shape inputShape = x.shape();
+            y.gradFn(new LinearNode(op, x, w, bias, inputShape, rows, in, outFeatures));
+        }
+        return y;
+    }
+
+    /** The weight as a GEMM operand: itself (row- or column-major) or, for other layouts, a contiguous copy. */
+    private static Tensor weightOperand(Tensor w) {
+        return MatrixOperand.of(w) != null ? w.alias() : ViewOps.contiguousCopy(w);
+    }
+
+    private static final class LinearNode extends Node {
+        private final Shape inputShape;
+        private final int rows;
+        private final int in;
+        private final int outFeatures;
+        private final SavedSlot savedInput;
+        private final Tensor weightLeaf;
+        private final SavedSlot savedWeight;
+
+        LinearNode(String op, Tensor x, Tensor w, Tensor bias, Shape inputShape, int rows, int in, int outFeatures) {
+            super(op, x, w, bias);
+            this.inputShape = inputShape;
+            this.rows = rows;
+            this.in = in;
+            this.outFeatures = outFeatures;
+            // the input serves only the weight's gradient: kept only while the weight trains
+            this.savedInput = needsGrad(1) ? save(x, SaveKinds.LINEAR_INPUT, true) : null;
+            // the weight serves the input's gradient; a parameter outlives the step, so it is referenced, not saved
+            boolean needW = needsGrad(0);
+            this.weightLeaf = needW && w.isLeaf() ? w : null;
+            this.savedWeight = needW && !w.isLeaf() ? save(w, SaveKinds.MATMUL_OPERAND, false) : null;
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor g) {
+            Device device = g.device();
+            Tensor gx = null;
+            Tensor gw = null;
+            Tensor gb = null;
+            try (Tensor g2 = ArithmeticOps.dense(g)) {
+                if (needsGrad(0)) {
+                    try (Tensor w = weightLeaf != null ? weightLeaf.alias() : savedWeight.get();
+                         Tensor wd = weightOperand(w)) {
+                        gx = Tensor.workspace(device, DType.F32, inputShape, "linear.gradInput");
+                        if (gx.numel() > 0 && outFeatures == 0) {
+                            device.kernels().elementwise().fill(gx.numel(), 0f, gx.segment());
+                        } else if (gx.numel() > 0) {
+                            MatrixOperand wo = MatrixOperand.of(wd);
+                            // dX [rows, in] = dY [rows, out] · W [out, in]
+                            device.kernels().gemm().gemm(false, wo.transposed(), rows, in, outFeatures, 1f,
+                                    g2.segment(), outFeatures, wo.base(), wo.ld(), 0f, gx.segment(), in);
+                        }
+                    }
+                }
+                if (needsGrad(1)) {
+                    try (Tensor x = savedInput.get(); Tensor xd = ArithmeticOps.dense(x)) {
+                        gw = Tensor.workspace(device, DType.F32, Shape.of(outFeatures, in), "linear.gradWeight");
+                        if (rows == 0) {
+                            device.kernels().elementwise().fill(gw.numel(), 0f, gw.segment());
+                        } else if (gw.numel() > 0) {
+                            // dW [out, in] = dYᵀ [out, rows] · X [rows, in]
+                            device.kernels().gemm().gemm(true, false, outFeatures, in, rows, 1f, g2.segment(),
+                                    outFeatures, xd.segment(), in, 0f, gw.segment(), in);
+                        }
+                    }
+                }
+                if (needsGrad(2)) {
+                    gb = Tensor.workspace(device, DType.F32, Shape.of(outFeatures), "linear.gradBias");
+                    device.kernels().reductions().sumFirstDim(rows, outFeatures, g2.segment(), gb.segment());
+                }
+            }
+            return new Tensor[] {gx, gw, gb};
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.slimfit.engine.ops;
+
+import dev.slimfit.engine.DType;
+import dev.slimfit.engine.Device;
+import dev.slimfit.engine.Tensor;
+import dev.slimfit.engine.autograd.Node;
+import dev.slimfit.engine.autograd.SaveKinds;
+import dev.slimfit.engine.autograd.SavedSlot;
+
+/** Softmax over the last dimension with a scale and an additive mask; keeps its output for backward. */
+final class SoftmaxOp {
+
+    private SoftmaxOp() {
+    }
+
+    /**
+     * {@code softmax(scale·x + mask)} over the last dimension. {@code mask} (nullable, not differentiated) holds
+     * rows of the same length; row {@code r} of x uses mask row {@code r / rowsPerMaskRow}.
+     */
+    static Tensor softmax(Tensor x, float scale, Tensor mask, int rowsPerMaskRow) {
+        String op = "softmax";
+        Device device = Checks.openOnOneDevice(op, x, mask);
+        Checks.dtype(op, "x", x, DType.F32);
+        Checks.rankAtLeast(op, "x", x, 1);
+        int cols = x.dim(-1);
+        long rowsLong = x.shape().rows();
+        Checks.fits(op, "rows", rowsLong);
+        int rows = (int) rowsLong;
+        if (mask != null) {
+            Checks.dtype(op, "mask", mask, DType.F32);
+            if (rowsPerMaskRow < 1) {
+                throw new IllegalArgumentException(op + ": rowsPerMaskRow must be >= 1, got " + rowsPerMaskRow);
+            }
+            long maskRowsNeeded = rows == 0 ? 0 : (rows - 1) / rowsPerMaskRow + 1;
+            if (mask.dim(-1) != cols || mask.shape().rows() < maskRowsNeeded) {
+                throw new IllegalArgumentException(op + ": mask " + mask.describe() + " does not fit scores "
+                        + x.describe() + " with " + rowsPerMaskRow + " rows per mask row (needs " + maskRowsNeeded
+                        + " rows of " + cols + ")");
+            }
+        }
+        Tensor y = Tensor.workspace(device, DType.F32, x.shape(), op);
+        try (Tensor xd = ArithmeticOps.dense(x); Tensor md = mask == null ? null : ArithmeticOps.dense(mask)) {
+            device.kernels().softmax().forward(rows, cols, scale, xd.segment(), md == null ? null : md.segment(),
+                    Math.max(rowsPerMaskRow, 1), y.segment());
+        }
+        if (Node.recording(x)) {
+            y.gradFn(new Node(op, x) {
+                private final SavedSlot output = save(y, SaveKinds.SOFTMAX_OUTPUT, false);
+
+                @Override
+                protected Tensor[] backward(Tensor g) {
+                    try (Tensor ys = output.get(); Tensor yd = ArithmeticOps.dense(ys);
+                         Tensor gd = ArithmeticOps.dense(g)) {
+                        Tensor dx = Tensor.workspace(g.device(), DType.F32, g.shape(), "softmax.grad");
+                        g.device().kernels().softmax().backward(rows, cols, scale, yd.segment(), gd.segment(),
+                                dx.segment());
+                        return new Tensor[] {dx};
+                    }
+                }
+            });
+        }
+        return y;
+    }
+}
