@@ -6,7 +6,9 @@ import java.lang.foreign.MemorySegment;
  * Single-precision matrix multiply on row-major matrices, as {@code cblas_sgemm(CblasRowMajor, ...)}:
  * {@code C = alpha·op(A)·op(B) + beta·C} with C of size m×n, op(A) m×k and op(B) k×n, where {@code op(X) = Xᵀ} when
  * the matching {@code trans} flag is set. {@code lda}, {@code ldb}, {@code ldc} are the row strides (in elements) of
- * A, B and C as stored. When {@code beta == 0}, C is not read (NaNs in C do not propagate), as in BLAS.
+ * A, B and C as stored. When {@code beta == 0}, C is not read (NaNs in C do not propagate), as in BLAS; when
+ * {@code alpha == 0} or {@code k == 0}, A and B are not read and C becomes {@code beta·C}. Implementations check the
+ * arguments with {@link GemmArguments#check}.
  */
 public interface Gemm {
 

@@ -1,11 +1,28 @@
 package dev.slimfit.kernels.cpu;
 
 import dev.slimfit.kernels.Softmax;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 
-/** STUB: to be replaced by the cpu implementation of {@link Softmax}. */
+/**
+ * Vector API softmax, rows split over threads. Forward reads each row three times while it is in L1: the maximum
+ * of the logits, then the exponentials (stored in {@code y}, summed), then the scaling by 1/sum. The logits are
+ * recomputed from {@code x} and the mask rather than stored, which is what makes {@code y == x} safe.
+ */
 public final class CpuSoftmax implements Softmax {
+
+    private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
+    private static final int LANES = FLOATS.length();
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT;
+
+    /** A thread gets at least this many elements; below it the hand-off costs more than the work. */
+    private static final long MIN_ELEMENTS_PER_THREAD = 1 << 15;
 
     private final Parallel parallel;
 
@@ -14,12 +31,112 @@ public final class CpuSoftmax implements Softmax {
     }
 
     @Override
-    public void forward(int rows, int cols, float scale, MemorySegment x, MemorySegment mask, int rowsPerMaskRow, MemorySegment y) {
-        throw new UnsupportedOperationException("CpuSoftmax.forward not implemented yet");
+    public void forward(int rows, int cols, float scale, MemorySegment x, MemorySegment mask, int rowsPerMaskRow,
+                        MemorySegment y) {
+        if (rows == 0 || cols == 0) {
+            return;
+        }
+        parallel.forRange(rows, minRowsPerThread(cols), (start, end) -> {
+            for (long r = start; r < end; r++) {
+                long maskRow = mask == null ? 0 : r / rowsPerMaskRow;
+                forwardRow(cols, scale, x, r * cols, mask, maskRow * cols, y);
+            }
+        });
     }
 
     @Override
     public void backward(int rows, int cols, float scale, MemorySegment y, MemorySegment dy, MemorySegment dx) {
-        throw new UnsupportedOperationException("CpuSoftmax.backward not implemented yet");
+        if (rows == 0 || cols == 0) {
+            return;
+        }
+        parallel.forRange(rows, minRowsPerThread(cols), (start, end) -> {
+            for (long r = start; r < end; r++) {
+                backwardRow(cols, scale, y, dy, dx, r * cols);
+            }
+        });
+    }
+
+    /** {@code row} and {@code maskRow} are element offsets; {@code mask} may be null. */
+    private static void forwardRow(int cols, float scale, MemorySegment x, long row, MemorySegment mask,
+                                   long maskRow, MemorySegment y) {
+        int vectorEnd = FLOATS.loopBound(cols);
+        FloatVector maxLanes = FloatVector.broadcast(FLOATS, Float.NEGATIVE_INFINITY);
+        for (int c = 0; c < vectorEnd; c += LANES) {
+            maxLanes = maxLanes.max(logits(scale, x, row + c, mask, maskRow + c));
+        }
+        float max = maxLanes.reduceLanes(VectorOperators.MAX);
+        for (int c = vectorEnd; c < cols; c++) {
+            max = Math.max(max, logit(scale, x, row + c, mask, maskRow + c));
+        }
+
+        if (max == Float.NEGATIVE_INFINITY) {
+            // every logit is masked out: no probability mass anywhere, rather than 0/0
+            y.asSlice(row * Float.BYTES, (long) cols * Float.BYTES).fill((byte) 0);
+            return;
+        }
+
+        FloatVector sumLanes = FloatVector.zero(FLOATS);
+        for (int c = 0; c < vectorEnd; c += LANES) {
+            FloatVector e = logits(scale, x, row + c, mask, maskRow + c).sub(max).lanewise(VectorOperators.EXP);
+            e.intoMemorySegment(y, (row + c) * Float.BYTES, ORDER);
+            sumLanes = sumLanes.add(e);
+        }
+        float sum = sumLanes.reduceLanes(VectorOperators.ADD);
+        for (int c = vectorEnd; c < cols; c++) {
+            float e = (float) Math.exp(logit(scale, x, row + c, mask, maskRow + c) - max);
+            y.setAtIndex(FLOAT, row + c, e);
+            sum += e;
+        }
+
+        float inverseSum = 1 / sum;
+        for (int c = 0; c < vectorEnd; c += LANES) {
+            long offset = (row + c) * Float.BYTES;
+            FloatVector.fromMemorySegment(FLOATS, y, offset, ORDER).mul(inverseSum).intoMemorySegment(y, offset, ORDER);
+        }
+        for (int c = vectorEnd; c < cols; c++) {
+            y.setAtIndex(FLOAT, row + c, y.getAtIndex(FLOAT, row + c) * inverseSum);
+        }
+    }
+
+    private static void backwardRow(int cols, float scale, MemorySegment y, MemorySegment dy, MemorySegment dx,
+                                    long row) {
+        int vectorEnd = FLOATS.loopBound(cols);
+        FloatVector dotLanes = FloatVector.zero(FLOATS);
+        for (int c = 0; c < vectorEnd; c += LANES) {
+            long offset = (row + c) * Float.BYTES;
+            dotLanes = FloatVector.fromMemorySegment(FLOATS, dy, offset, ORDER)
+                    .fma(FloatVector.fromMemorySegment(FLOATS, y, offset, ORDER), dotLanes);
+        }
+        float dot = dotLanes.reduceLanes(VectorOperators.ADD);
+        for (int c = vectorEnd; c < cols; c++) {
+            dot += dy.getAtIndex(FLOAT, row + c) * y.getAtIndex(FLOAT, row + c);
+        }
+
+        for (int c = 0; c < vectorEnd; c += LANES) {
+            long offset = (row + c) * Float.BYTES;
+            FloatVector yc = FloatVector.fromMemorySegment(FLOATS, y, offset, ORDER);
+            FloatVector dyc = FloatVector.fromMemorySegment(FLOATS, dy, offset, ORDER);
+            yc.mul(scale).mul(dyc.sub(dot)).intoMemorySegment(dx, offset, ORDER);
+        }
+        for (int c = vectorEnd; c < cols; c++) {
+            float yc = y.getAtIndex(FLOAT, row + c);
+            dx.setAtIndex(FLOAT, row + c, yc * scale * (dy.getAtIndex(FLOAT, row + c) - dot));
+        }
+    }
+
+    /** {@code scale·x + mask} for the {@link #LANES} elements at element offset {@code at}. */
+    private static FloatVector logits(float scale, MemorySegment x, long at, MemorySegment mask, long maskAt) {
+        FloatVector logits = FloatVector.fromMemorySegment(FLOATS, x, at * Float.BYTES, ORDER).mul(scale);
+        return mask == null ? logits : logits.add(FloatVector.fromMemorySegment(FLOATS, mask, maskAt * Float.BYTES,
+                ORDER));
+    }
+
+    private static float logit(float scale, MemorySegment x, long at, MemorySegment mask, long maskAt) {
+        float logit = x.getAtIndex(FLOAT, at) * scale;
+        return mask == null ? logit : logit + mask.getAtIndex(FLOAT, maskAt);
+    }
+
+    static long minRowsPerThread(int cols) {
+        return Math.max(1, MIN_ELEMENTS_PER_THREAD / cols);
     }
 }
