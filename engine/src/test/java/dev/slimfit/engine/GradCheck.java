@@ -1,0 +1,127 @@
+package dev.slimfit.engine;
+
+import dev.slimfit.engine.autograd.Autograd;
+import dev.slimfit.engine.autograd.GradMode;
+import dev.slimfit.kernels.TestRandom;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.function.Function;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Finite-difference gradient check. The function's output y is reduced to a scalar L = Σ wᵢ·yᵢ with fixed random
+ * weights w, summed in double; autograd's gradient of L (backward with gradient w) is compared, for every element of
+ * every input that requires grad, with the central difference (L(x + h) − L(x − h)) / 2h computed in double. Tensor
+ * data stays float32, so the difference quotient carries rounding noise of about ε_f32·|L|/h; with h = 5e-3 and
+ * inputs of order 1 that is ~1e-4 relative, well inside the tolerance, while a wrong gradient is off by O(1).
+ */
+public final class GradCheck {
+
+    /** Step of the central difference. */
+    public static final double STEP = 5e-3;
+    /** Largest accepted relative error norm between analytic and numeric gradients of one input. */
+    public static final double TOLERANCE = 1e-2;
+
+    private GradCheck() {
+    }
+
+    /**
+     * Checks {@code f} at {@code inputs} (float32 leaves on a host device; those with requiresGrad are checked,
+     * the others must receive no gradient). Closes nothing it did not create.
+     */
+    public static void check(String what, TestRandom random, Function<Tensor[], Tensor> f, Tensor... inputs) {
+        double[] weights;
+        float[] analyticWeights;
+        try (Scope scope = Scope.open()) {
+            Tensor y = f.apply(inputs);
+            int n = Math.toIntExact(y.numel());
+            weights = new double[n];
+            analyticWeights = new float[n];
+            float[] w = random.uniform(n, -1f, 1f);
+            for (int i = 0; i < n; i++) {
+                analyticWeights[i] = w[i];
+                weights[i] = w[i];
+            }
+            for (Tensor input : inputs) {
+                input.releaseGrad();
+            }
+            Tensor seed = Tensor.of(y.device(), analyticWeights, y.dims());
+            Autograd.backward(y, seed);
+        }
+        for (int which = 0; which < inputs.length; which++) {
+            Tensor input = inputs[which];
+            if (!input.requiresGrad()) {
+                assertNull(input.grad(), what + ": input " + which + " is frozen but received a gradient");
+                continue;
+            }
+            assertNotNull(input.grad(), what + ": input " + which + " " + input.describe() + " received no gradient");
+            float[] analytic = input.grad().toFloatArray();
+            double[] numeric = numericGradient(f, inputs, input, weights);
+            double diff = 0;
+            double norm = 0;
+            int worst = 0;
+            double worstDiff = -1;
+            for (int j = 0; j < numeric.length; j++) {
+                double d = analytic[j] - numeric[j];
+                diff += d * d;
+                norm += numeric[j] * numeric[j];
+                if (Math.abs(d) > worstDiff) {
+                    worstDiff = Math.abs(d);
+                    worst = j;
+                }
+            }
+            double error = norm < 1e-12 ? Math.sqrt(diff) : Math.sqrt(diff / norm);
+            if (!(error <= TOLERANCE)) {
+                fail(what + ": gradient of input " + which + " " + input.describe() + " has relative error " + error
+                        + " (worst element " + worst + ": analytic " + analytic[worst] + ", numeric " + numeric[worst]
+                        + "); " + random.describe());
+            }
+            input.releaseGrad();
+        }
+    }
+
+    private static double[] numericGradient(Function<Tensor[], Tensor> f, Tensor[] inputs, Tensor input,
+                                            double[] weights) {
+        MemorySegment data = input.segment();
+        int n = Math.toIntExact(input.numel());
+        double[] grad = new double[n];
+        try (GradMode.Restore ignored = GradMode.disabled()) {
+            for (int j = 0; j < n; j++) {
+                float original = data.getAtIndex(ValueLayout.JAVA_FLOAT, j);
+                data.setAtIndex(ValueLayout.JAVA_FLOAT, j, (float) (original + STEP));
+                double plus = weighted(f, inputs, weights);
+                data.setAtIndex(ValueLayout.JAVA_FLOAT, j, (float) (original - STEP));
+                double minus = weighted(f, inputs, weights);
+                data.setAtIndex(ValueLayout.JAVA_FLOAT, j, original);
+                // the actual step is what float32 could represent
+                double h2 = (double) (float) (original + STEP) - (double) (float) (original - STEP);
+                grad[j] = (plus - minus) / h2;
+            }
+        }
+        return grad;
+    }
+
+    private static double weighted(Function<Tensor[], Tensor> f, Tensor[] inputs, double[] weights) {
+        try (Scope scope = Scope.open()) {
+            float[] y = f.apply(inputs).toFloatArray();
+            double sum = 0;
+            for (int i = 0; i < y.length; i++) {
+                sum += weights[i] * y[i];
+            }
+            return sum;
+        }
+    }
+
+    /** A float32 leaf on {@code device} with random values in [lo, hi), trainable or not; the caller closes it. */
+    public static Tensor leaf(Device device, TestRandom random, boolean requiresGrad, float lo, float hi,
+                              int... dims) {
+        Shape shape = Shape.of(dims);
+        Tensor t = Tensor.fromFloats(device, random.uniform(Math.toIntExact(shape.numel()), lo, hi), shape,
+                Category.PARAMETER, "test.leaf");
+        return t.requiresGrad(requiresGrad);
+    }
+}
