@@ -33,6 +33,13 @@ public final class Names {
         return new Entered(previous);
     }
 
+    /** Replaces the current path with {@code path} (an absolute module name) until the handle is closed. */
+    public static Entered at(String path) {
+        String previous = PATH.get();
+        PATH.set(path);
+        return new Entered(previous);
+    }
+
     public static String current() {
         return PATH.get();
     }

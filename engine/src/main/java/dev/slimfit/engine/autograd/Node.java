@@ -16,6 +16,7 @@ import java.util.List;
 public abstract class Node {
 
     private final String label;
+    private final String path;
     private final Node[] producers;
     private final Tensor[] leaves;
     private final boolean[] needsGrad;
@@ -27,6 +28,7 @@ public abstract class Node {
      * @param inputs the op's inputs in the order {@link #backward} returns their gradients (entries may be null)
      */
     protected Node(String op, Tensor... inputs) {
+        this.path = Names.current();
         this.label = Names.label(op);
         this.producers = new Node[inputs.length];
         this.leaves = new Tensor[inputs.length];
@@ -79,30 +81,40 @@ public abstract class Node {
         return leaves[i];
     }
 
+    /** The owner label of a save of {@code kind}: the module path plus the kind, e.g. {@code layer.3.gelu.input}. */
+    private String siteLabel(String kind) {
+        return path.isEmpty() ? kind : path + "." + kind;
+    }
+
+    /** The module path ({@link Names}) at which the op ran. */
+    public String path() {
+        return path;
+    }
+
     /** Saves {@code tensor} for backward under the current save policy. */
     protected final SavedSlot save(Tensor tensor, String kind, boolean parameterTrains) {
-        SavedSlot slot = SavedSlot.save(tensor, new SaveSite(kind, label + "." + kind, parameterTrains));
+        SavedSlot slot = SavedSlot.save(tensor, new SaveSite(kind, siteLabel(kind), parameterTrains));
         saved.add(slot);
         return slot;
     }
 
     /** Saves {@code tensor} exactly as it is, whatever the policy (indices, statistics, small tensors). */
     protected final SavedSlot saveExact(Tensor tensor, String kind) {
-        SavedSlot slot = SavedSlot.saveWith(tensor, new SaveSite(kind, label + "." + kind, false), Codec.NONE);
+        SavedSlot slot = SavedSlot.saveWith(tensor, new SaveSite(kind, siteLabel(kind), false), Codec.NONE);
         saved.add(slot);
         return slot;
     }
 
     /** Saves {@code tensor} with a codec the op already chose (after asking {@link #codecFor}). */
     protected final SavedSlot saveWith(Tensor tensor, String kind, boolean parameterTrains, Codec codec) {
-        SavedSlot slot = SavedSlot.saveWith(tensor, new SaveSite(kind, label + "." + kind, parameterTrains), codec);
+        SavedSlot slot = SavedSlot.saveWith(tensor, new SaveSite(kind, siteLabel(kind), parameterTrains), codec);
         saved.add(slot);
         return slot;
     }
 
     /** What the current policy would do with a save of {@code kind}, for ops whose choice of tensor depends on it. */
     protected final Codec codecFor(String kind, boolean parameterTrains) {
-        return SavePolicy.current().codecFor(new SaveSite(kind, label + "." + kind, parameterTrains));
+        return SavePolicy.current().codecFor(new SaveSite(kind, siteLabel(kind), parameterTrains));
     }
 
     /** Bytes held by this node's saved slots. */

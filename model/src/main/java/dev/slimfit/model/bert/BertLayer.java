@@ -1,0 +1,80 @@
+package dev.slimfit.model.bert;
+
+import dev.slimfit.engine.Device;
+import dev.slimfit.engine.Names;
+import dev.slimfit.engine.Tensor;
+import dev.slimfit.engine.ops.Ops;
+import dev.slimfit.model.nn.Dropout;
+import dev.slimfit.model.nn.LayerNorm;
+import dev.slimfit.model.nn.Linear;
+import dev.slimfit.model.nn.Module;
+import dev.slimfit.model.nn.SelfAttention;
+
+import java.util.SplittableRandom;
+
+/**
+ * One post-LN BERT encoder layer with Hugging Face names: {@code attention.self.{query,key,value}},
+ * {@code attention.output.{dense,LayerNorm}}, {@code intermediate.dense}, {@code output.{dense,LayerNorm}}.
+ */
+public final class BertLayer extends Module {
+
+    private final SelfAttention attention;
+    private final Linear attentionOutput;
+    private final LayerNorm attentionLayerNorm;
+    private final Linear intermediate;
+    private final Linear output;
+    private final LayerNorm outputLayerNorm;
+    private final Dropout hiddenDropout;
+
+    BertLayer(String name, Device device, BertConfig config, Dropout hiddenDropout, Dropout attentionDropout,
+              boolean attentionDropoutOnValues) {
+        super(name, device);
+        int hidden = config.hiddenSize();
+        this.attention = child(new SelfAttention(qualify("attention.self"), device, hidden,
+                config.numAttentionHeads(), attentionDropout, attentionDropoutOnValues));
+        this.attentionOutput = child(new Linear(qualify("attention.output.dense"), device, hidden, hidden, true));
+        this.attentionLayerNorm = child(new LayerNorm(qualify("attention.output.LayerNorm"), device, hidden,
+                config.layerNormEps()));
+        this.intermediate = child(new Linear(qualify("intermediate.dense"), device, hidden,
+                config.intermediateSize(), true));
+        this.output = child(new Linear(qualify("output.dense"), device, config.intermediateSize(), hidden, true));
+        this.outputLayerNorm = child(new LayerNorm(qualify("output.LayerNorm"), device, hidden,
+                config.layerNormEps()));
+        this.hiddenDropout = hiddenDropout;
+    }
+
+    Tensor forward(Tensor x, Tensor additiveMask) {
+        boolean training = isTraining();
+        Tensor attended;
+        try (Tensor context = attention.forward(x, additiveMask);
+             Tensor projected = attentionOutput.forward(context);
+             Tensor dropped = hiddenDropout.forward(projected, training);
+             Names.Entered n = Names.at(qualify("attention.output"));
+             Tensor residual = Ops.add(dropped, x)) {
+            attended = attentionLayerNorm.forward(residual);
+        }
+        try (attended;
+             Tensor up = intermediate.forward(attended);
+             Names.Entered n = Names.at(qualify("intermediate"));
+             Tensor activated = Ops.gelu(up);
+             Tensor down = output.forward(activated);
+             Tensor dropped = hiddenDropout.forward(down, training);
+             Names.Entered o = Names.at(qualify("output"));
+             Tensor residual = Ops.add(dropped, attended)) {
+            return outputLayerNorm.forward(residual);
+        }
+    }
+
+    public SelfAttention attention() {
+        return attention;
+    }
+
+    void initialize(double std, SplittableRandom random) {
+        attention.initialize(std, random);
+        attentionOutput.initialize(std, random);
+        attentionLayerNorm.initialize();
+        intermediate.initialize(std, random);
+        output.initialize(std, random);
+        outputLayerNorm.initialize();
+    }
+}
