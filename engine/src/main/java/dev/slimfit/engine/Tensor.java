@@ -134,7 +134,11 @@ public final class Tensor implements AutoCloseable {
         return t;
     }
 
-    /** Another handle on the same data and layout, holding its own storage reference (for saved slots). */
+    /**
+     * Another handle on the same data and layout, holding its own storage reference, <em>outside</em> the autograd
+     * graph (like {@code detach()}): for saved slots and kernel operands. For a handle that gradients flow through,
+     * use {@link dev.slimfit.engine.ops.Ops#identity}.
+     */
     public Tensor alias() {
         return view(shape, strides.clone(), offset);
     }

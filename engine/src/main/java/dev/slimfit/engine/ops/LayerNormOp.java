@@ -65,7 +65,6 @@ final class LayerNormOp {
         private final int rows;
         private final int cols;
         private final Shape shape;
-        private final Tensor gammaLeaf;
         private final SavedSlot savedGamma;
         private final SavedSlot savedInput;
         private final SavedSlot savedNormalized;
@@ -80,8 +79,8 @@ final class LayerNormOp {
             this.shape = x.shape();
             boolean needX = needsGrad(0);
             boolean needGamma = needsGrad(1);
-            this.gammaLeaf = needX && gamma.isLeaf() ? gamma : null;
-            this.savedGamma = needX && !gamma.isLeaf() ? saveExact(gamma, "layernorm.gamma") : null;
+            // gamma serves dx; held exactly (a parameter's buffer stays a parameter)
+            this.savedGamma = needX ? saveExact(gamma, "layernorm.gamma") : null;
             if (needX || needGamma) {
                 Codec codec = codecFor(SaveKinds.LAYERNORM_INPUT, needGamma);
                 if (codec instanceof Codec.None) {
@@ -131,8 +130,7 @@ final class LayerNormOp {
                     device.kernels().reductions().sumFirstDim(rows, cols, gd.segment(), dbeta.segment());
                     return new Tensor[] {null, null, dbeta};
                 }
-                try (Tensor gamma = gammaLeaf != null ? gammaLeaf.alias()
-                        : savedGamma != null ? savedGamma.get() : null;
+                try (Tensor gamma = savedGamma != null ? savedGamma.get() : null;
                      Tensor gammaDense = gamma == null ? null : ArithmeticOps.dense(gamma);
                      Tensor rstd = savedRstd.get()) {
                     // gamma is needed only for dx; without dx the kernels still read it, so pass ones

@@ -228,7 +228,6 @@ final class MatMulOps {
         private final int in;
         private final int outFeatures;
         private final SavedSlot savedInput;
-        private final Tensor weightLeaf;
         private final SavedSlot savedWeight;
 
         LinearNode(String op, Tensor x, Tensor w, Tensor bias, Shape inputShape, int rows, int in, int outFeatures) {
@@ -239,10 +238,8 @@ final class MatMulOps {
             this.outFeatures = outFeatures;
             // the input serves only the weight's gradient: kept only while the weight trains
             this.savedInput = needsGrad(1) ? save(x, SaveKinds.LINEAR_INPUT, true) : null;
-            // the weight serves the input's gradient; a parameter outlives the step, so it is referenced, not saved
-            boolean needW = needsGrad(0);
-            this.weightLeaf = needW && w.isLeaf() ? w : null;
-            this.savedWeight = needW && !w.isLeaf() ? save(w, SaveKinds.MATMUL_OPERAND, false) : null;
+            // the weight serves the input's gradient; held exactly (a parameter's buffer stays a parameter)
+            this.savedWeight = needsGrad(0) ? saveExact(w, "linear.weight") : null;
         }
 
         @Override
@@ -253,7 +250,7 @@ final class MatMulOps {
             Tensor gb = null;
             try (Tensor g2 = ArithmeticOps.dense(g)) {
                 if (needsGrad(0)) {
-                    try (Tensor w = weightLeaf != null ? weightLeaf.alias() : savedWeight.get();
+                    try (Tensor w = savedWeight.get();
                          Tensor wd = weightOperand(w)) {
                         gx = Tensor.workspace(device, DType.F32, inputShape, "linear.gradInput");
                         if (gx.numel() > 0 && outFeatures == 0) {

@@ -37,6 +37,11 @@ public final class Ops {
         return ViewOps.expand(x, dims);
     }
 
+    /** A new handle on {@code x} that gradients flow through (no copy). */
+    public static Tensor identity(Tensor x) {
+        return ViewOps.identity(x);
+    }
+
     public static Tensor contiguous(Tensor x) {
         return ViewOps.contiguous(x);
     }

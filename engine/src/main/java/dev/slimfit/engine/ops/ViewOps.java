@@ -186,6 +186,21 @@ final class ViewOps {
         return out;
     }
 
+    /** A new handle on the same view, recorded in the graph (gradients pass through unchanged). */
+    static Tensor identity(Tensor x) {
+        x.checkOpen("identity");
+        Tensor out = x.alias();
+        if (Node.recording(x)) {
+            out.gradFn(new Node("identity", x) {
+                @Override
+                protected Tensor[] backward(Tensor g) {
+                    return new Tensor[] {g.alias()};
+                }
+            });
+        }
+        return out;
+    }
+
     /** The same data in row-major layout: a copy when needed, else a new handle on the same buffer. */
     static Tensor contiguous(Tensor x) {
         x.checkOpen("contiguous");

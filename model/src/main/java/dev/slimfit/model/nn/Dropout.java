@@ -25,7 +25,7 @@ public final class Dropout {
         return p;
     }
 
-    /** Dropout in training, a new handle on {@code x} otherwise. */
+    /** Dropout in training; otherwise a new handle on {@code x} (no copy) that gradients flow through. */
     public Tensor forward(Tensor x, boolean training) {
         return Ops.dropout(x, training ? p : 0f, stream);
     }

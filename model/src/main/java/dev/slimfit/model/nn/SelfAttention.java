@@ -71,10 +71,10 @@ public final class SelfAttention extends Module {
              Tensor q = splitHeads(query.forward(x), batch, seq, false);
              Tensor kT = splitHeads(key.forward(x), batch, seq, true);
              Tensor v0 = splitHeads(value.forward(x), batch, seq, false);
-             Tensor v = dropoutOnValues ? dropout.forward(v0, isTraining()) : v0.alias();
+             Tensor v = dropoutOnValues ? dropout.forward(v0, isTraining()) : Ops.identity(v0);
              Tensor scores = Ops.matmul(q, kT, SaveKinds.ATTENTION_QUERY, SaveKinds.ATTENTION_KEY);
              Tensor probs = Ops.softmax(scores, (float) (1 / Math.sqrt(headDim)), additiveMask, heads * seq);
-             Tensor kept = dropoutOnValues ? probs.alias() : dropout.forward(probs, isTraining());
+             Tensor kept = dropoutOnValues ? Ops.identity(probs) : dropout.forward(probs, isTraining());
              Tensor context = Ops.matmul(kept, v, SaveKinds.SOFTMAX_OUTPUT, SaveKinds.ATTENTION_VALUE);
              Tensor merged = Ops.permute(context, 0, 2, 1, 3)) {
             return Ops.reshape(merged, batch, seq, hidden);

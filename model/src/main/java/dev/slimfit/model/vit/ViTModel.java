@@ -30,11 +30,13 @@ public final class ViTModel extends Module {
     private final List<ViTLayer> layers = new ArrayList<>();
     private final LayerNorm layerNorm;
     private final Dropout hiddenDropout;
+    private final RandomStream dropoutStream;
 
     public ViTModel(String prefix, Device device, ViTConfig config, RandomStream dropoutStream,
                     boolean attentionDropoutOnValues) {
         super(prefix, device);
         this.config = config;
+        this.dropoutStream = dropoutStream;
         int hidden = config.hiddenSize();
         this.clsToken = parameter("embeddings.cls_token", 1, 1, hidden);
         this.positionEmbeddings = parameter("embeddings.position_embeddings", 1, config.numPatches() + 1, hidden);
@@ -52,6 +54,10 @@ public final class ViTModel extends Module {
 
     public ViTConfig config() {
         return config;
+    }
+
+    public RandomStream dropoutStream() {
+        return dropoutStream;
     }
 
     /**
@@ -74,6 +80,19 @@ public final class ViTModel extends Module {
 
     /** The final normalised hidden states [B, N + 1, hidden] of {@code images [B, C, H, W]}. */
     public Tensor forward(Tensor images) {
+        Tensor x = embed(images);
+        for (ViTLayer layer : layers) {
+            try (Tensor previous = x) {
+                x = layer.forward(previous);
+            }
+        }
+        try (Tensor last = x) {
+            return layerNorm.forward(last);
+        }
+    }
+
+    /** The embedded sequence [B, N + 1, hidden]: [CLS] then the projected patches, plus positions, dropout. */
+    public Tensor embed(Tensor images) {
         if (images.rank() != 4 || images.dim(1) != config.numChannels() || images.dim(2) != config.imageSize()
                 || images.dim(3) != config.imageSize()) {
             throw new IllegalArgumentException("ViTModel: images " + images.describe() + " do not match the config ["
@@ -81,7 +100,6 @@ public final class ViTModel extends Module {
         }
         int batch = images.dim(0);
         int hidden = config.hiddenSize();
-        Tensor x;
         try (Names.Entered n = Names.at(qualify("embeddings"));
              Tensor patches = extractPatches(images, config.patchSize());
              Tensor weight = Ops.reshape(projectionWeight, hidden, config.patchDim());
@@ -90,15 +108,7 @@ public final class ViTModel extends Module {
              Tensor cls = Ops.expand(clsToken, batch, 1, hidden);
              Tensor sequence = Ops.concat(1, cls, tokens);
              Tensor positioned = Ops.add(sequence, positionEmbeddings)) {
-            x = hiddenDropout.forward(positioned, isTraining());
-        }
-        for (ViTLayer layer : layers) {
-            try (Tensor previous = x) {
-                x = layer.forward(previous);
-            }
-        }
-        try (Tensor last = x) {
-            return layerNorm.forward(last);
+            return hiddenDropout.forward(positioned, isTraining());
         }
     }
 
