@@ -81,11 +81,6 @@ public abstract class Node {
         return leaves[i];
     }
 
-    /** The owner label of a save of {@code kind}: the module path plus the kind, e.g. {@code layer.3.gelu.input}. */
-    private String siteLabel(String kind) {
-        return path.isEmpty() ? kind : path + "." + kind;
-    }
-
     /** The module path ({@link Names}) at which the op ran. */
     public String path() {
         return path;
@@ -93,28 +88,28 @@ public abstract class Node {
 
     /** Saves {@code tensor} for backward under the current save policy. */
     protected final SavedSlot save(Tensor tensor, String kind, boolean parameterTrains) {
-        SavedSlot slot = SavedSlot.save(tensor, new SaveSite(kind, siteLabel(kind), parameterTrains));
+        SavedSlot slot = SavedSlot.save(tensor, new SaveSite(kind, path, parameterTrains));
         saved.add(slot);
         return slot;
     }
 
     /** Saves {@code tensor} exactly as it is, whatever the policy (indices, statistics, small tensors). */
     protected final SavedSlot saveExact(Tensor tensor, String kind) {
-        SavedSlot slot = SavedSlot.saveWith(tensor, new SaveSite(kind, siteLabel(kind), false), Codec.NONE);
+        SavedSlot slot = SavedSlot.saveWith(tensor, new SaveSite(kind, path, false), Codec.NONE);
         saved.add(slot);
         return slot;
     }
 
     /** Saves {@code tensor} with a codec the op already chose (after asking {@link #codecFor}). */
     protected final SavedSlot saveWith(Tensor tensor, String kind, boolean parameterTrains, Codec codec) {
-        SavedSlot slot = SavedSlot.saveWith(tensor, new SaveSite(kind, siteLabel(kind), parameterTrains), codec);
+        SavedSlot slot = SavedSlot.saveWith(tensor, new SaveSite(kind, path, parameterTrains), codec);
         saved.add(slot);
         return slot;
     }
 
     /** What the current policy would do with a save of {@code kind}, for ops whose choice of tensor depends on it. */
     protected final Codec codecFor(String kind, boolean parameterTrains) {
-        return SavePolicy.current().codecFor(new SaveSite(kind, siteLabel(kind), parameterTrains));
+        return SavePolicy.current().codecFor(new SaveSite(kind, path, parameterTrains));
     }
 
     /** Bytes held by this node's saved slots. */

@@ -75,10 +75,19 @@ public final class SelfAttention extends Module {
              Tensor scores = Ops.matmul(q, kT, SaveKinds.ATTENTION_QUERY, SaveKinds.ATTENTION_KEY);
              Tensor probs = Ops.softmax(scores, (float) (1 / Math.sqrt(headDim)), additiveMask, heads * seq);
              Tensor kept = dropoutOnValues ? Ops.identity(probs) : dropout.forward(probs, isTraining());
-             Tensor context = Ops.matmul(kept, v, SaveKinds.SOFTMAX_OUTPUT, SaveKinds.ATTENTION_VALUE);
+             Tensor context = Ops.matmul(kept, v, probabilitiesKind(), SaveKinds.ATTENTION_VALUE);
              Tensor merged = Ops.permute(context, 0, 2, 1, 3)) {
             return Ops.reshape(merged, batch, seq, hidden);
         }
+    }
+
+    /**
+     * What the product with V keeps of the probabilities: the softmax output itself (shared with the softmax's own
+     * save), unless dropout on the probabilities made them a different tensor with values above 1.
+     */
+    private String probabilitiesKind() {
+        boolean droppedProbabilities = !dropoutOnValues && isTraining() && dropout.probability() > 0;
+        return droppedProbabilities ? SaveKinds.MATMUL_OPERAND : SaveKinds.SOFTMAX_OUTPUT;
     }
 
     /** [B, S, H·d] → [B, H, S, d] (or [B, H, d, S] when {@code transposed}), as views. */
