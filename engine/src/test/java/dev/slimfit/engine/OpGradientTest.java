@@ -165,6 +165,7 @@ class OpGradientTest {
         GradCheck.check("contiguous of a transpose", random,
                 in -> Ops.mul(Ops.contiguous(Ops.transpose(in[0], 0, 1)), in[1]), leaf(true, 3, 2),
                 leaf(true, 2, 3));
+        GradCheck.check("identity", random, in -> Ops.mul(Ops.identity(in[0]), in[0]), leaf(true, 2, 3));
         GradCheck.check("concat", random, in -> Ops.mul(Ops.concat(1, in[0], in[1]), in[2]), leaf(true, 2, 1, 3),
                 leaf(true, 2, 2, 3), leaf(true, 2, 3, 3));
     }
