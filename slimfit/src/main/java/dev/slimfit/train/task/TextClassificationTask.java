@@ -1,0 +1,186 @@
+package dev.slimfit.train.task;
+
+import dev.slimfit.engine.Scope;
+import dev.slimfit.engine.Tensor;
+import dev.slimfit.engine.autograd.GradMode;
+import dev.slimfit.model.bert.BertBatch;
+import dev.slimfit.model.bert.BertForSequenceClassification;
+import dev.slimfit.model.nn.Module;
+import dev.slimfit.model.tokenizer.BatchEncoding;
+import dev.slimfit.model.tokenizer.EncodeOptions;
+import dev.slimfit.model.tokenizer.Padding;
+import dev.slimfit.model.tokenizer.WordPieceTokenizer;
+import dev.slimfit.train.compress.ReferenceCompression;
+import dev.slimfit.train.freeze.IlsScheduler;
+import dev.slimfit.train.metrics.Metrics;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+import java.util.function.Predicate;
+
+/**
+ * Single-sentence (or sentence-pair) classification with a BERT model: texts are tokenized per batch, truncated and
+ * padded to a fixed length, and the loss is cross-entropy over the labels. Metrics: accuracy, F1 and Matthews
+ * correlation (binary tasks).
+ */
+public final class TextClassificationTask implements Task {
+
+    /** The texts and integer labels of one split; {@code secondTexts} is null for single-sentence tasks. */
+    public record Split(List<String> texts, List<String> secondTexts, int[] labels) {
+        public Split {
+            if (texts.size() != labels.length || (secondTexts != null && secondTexts.size() != labels.length)) {
+                throw new IllegalArgumentException("split has " + texts.size() + " texts for " + labels.length
+                        + " labels");
+            }
+        }
+
+        public int size() {
+            return labels.length;
+        }
+    }
+
+    private final BertForSequenceClassification model;
+    private final WordPieceTokenizer tokenizer;
+    private final Split train;
+    private final Split eval;
+    private final int sequenceLength;
+    private final List<String> notFromCheckpoint;
+    private final String description;
+    private final EncodeOptions options;
+
+    public TextClassificationTask(BertForSequenceClassification model, WordPieceTokenizer tokenizer, Split train,
+                                  Split eval, int sequenceLength, List<String> notFromCheckpoint, String description) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.train = train;
+        this.eval = eval;
+        this.sequenceLength = sequenceLength;
+        this.notFromCheckpoint = List.copyOf(notFromCheckpoint);
+        this.description = description;
+        EncodeOptions defaults = tokenizer.defaultOptions();
+        this.options = defaults.truncatedTo(sequenceLength).withPadding(defaults.padding().toLength(sequenceLength));
+        int maxPositions = model.bert().config().maxPositionEmbeddings();
+        if (sequenceLength < 2 || sequenceLength > maxPositions) {
+            throw new IllegalArgumentException("sequence length " + sequenceLength + " does not fit the model "
+                    + "(2 to max_position_embeddings = " + maxPositions + ")");
+        }
+    }
+
+    private BertBatch batch(Split split, int[] indices) {
+        List<String> first = new ArrayList<>(indices.length);
+        List<String> second = split.secondTexts() == null ? null : new ArrayList<>(indices.length);
+        for (int i : indices) {
+            first.add(split.texts().get(i));
+            if (second != null) {
+                second.add(split.secondTexts().get(i));
+            }
+        }
+        BatchEncoding encoded = second == null ? tokenizer.encodeBatch(first, options)
+                : tokenizer.encodePairBatch(first, second, options);
+        return new BertBatch(indices.length, encoded.sequenceLength(), encoded.flatIds(), encoded.flatTypeIds(),
+                encoded.flatAttentionMask());
+    }
+
+    @Override
+    public Module model() {
+        return model;
+    }
+
+    public BertForSequenceClassification classifier() {
+        return model;
+    }
+
+    @Override
+    public int trainSize() {
+        return train.size();
+    }
+
+    @Override
+    public int evalSize() {
+        return eval.size();
+    }
+
+    @Override
+    public Tensor loss(int[] indices) {
+        int[] labels = new int[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            labels[i] = train.labels()[indices[i]];
+        }
+        try (Tensor logits = model.logits(batch(train, indices))) {
+            return model.classificationLoss(logits, labels);
+        }
+    }
+
+    @Override
+    public Map<String, Double> evaluate(int batchSize, IntConsumer progress) {
+        int n = eval.size();
+        int classes = model.numLabels();
+        int[] predicted = new int[n];
+        boolean wasTraining = model.isTraining();
+        model.train(false);
+        try (GradMode.Restore off = GradMode.disabled()) {
+            for (int start = 0; start < n; start += batchSize) {
+                int size = Math.min(batchSize, n - start);
+                int[] indices = new int[size];
+                for (int i = 0; i < size; i++) {
+                    indices[i] = start + i;
+                }
+                try (Scope scope = Scope.open()) {
+                    float[] logits = model.logits(batch(eval, indices)).toFloatArray();
+                    for (int i = 0; i < size; i++) {
+                        int best = 0;
+                        for (int c = 1; c < classes; c++) {
+                            if (logits[i * classes + c] > logits[i * classes + best]) {
+                                best = c;
+                            }
+                        }
+                        predicted[start + i] = best;
+                    }
+                }
+                progress.accept(start + size);
+            }
+        } finally {
+            model.train(wasTraining);
+        }
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("accuracy", Metrics.accuracy(predicted, eval.labels()));
+        if (classes == 2) {
+            metrics.put("f1", Metrics.f1(predicted, eval.labels()));
+            metrics.put("mcc", Metrics.matthews(predicted, eval.labels()));
+        }
+        return metrics;
+    }
+
+    @Override
+    public String primaryMetric() {
+        return "accuracy";
+    }
+
+    @Override
+    public List<String> notFromCheckpoint() {
+        return notFromCheckpoint;
+    }
+
+    @Override
+    public Predicate<String> ffnDownProjection() {
+        return ReferenceCompression.BERT_VIT_FFN_DOWN;
+    }
+
+    @Override
+    public double initialMetricScale() {
+        return IlsScheduler.BERT_INITIAL_METRIC_SCALE;
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}
