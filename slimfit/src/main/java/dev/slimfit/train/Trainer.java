@@ -91,7 +91,7 @@ public final class Trainer {
         int stepsRun = 0;
         long trainStart = System.nanoTime();
         while (step < options.steps()) {
-            StepRecord record = trainStep(ledger);
+            StepRecord record = trainStep(ledger, order.batch(step));
             for (int c = 0; c < peakByCategory.length; c++) {
                 peakByCategory[c] = Math.max(peakByCategory[c], record.peakBytes()[c]);
             }
@@ -114,8 +114,8 @@ public final class Trainer {
                 scheduler == null ? candidates.size() : scheduler.candidates().size());
     }
 
-    /** One optimizer step. */
-    public StepRecord trainStep(MemoryLedger ledger) {
+    /** One optimizer step on the training examples {@code indices}. */
+    public StepRecord trainStep(MemoryLedger ledger, int[] indices) {
         long start = System.nanoTime();
         FreezePlan plan = scheduler != null ? scheduler.plan() : FreezePlan.none(candidates);
         plan.apply(parameters);
@@ -123,7 +123,7 @@ public final class Trainer {
         ledger.resetPeaks();
         double lossValue;
         try (Scope scope = Scope.open(); SavePolicy.Installed installed = SavePolicy.use(policy)) {
-            Tensor loss = task.loss(order.batch(step));
+            Tensor loss = task.loss(indices);
             lossValue = loss.item();
             if (!Double.isFinite(lossValue)) {
                 throw new IllegalStateException("step " + (step + 1) + ": the loss is " + lossValue

@@ -1,0 +1,130 @@
+package dev.slimfit.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.slimfit.engine.Category;
+import dev.slimfit.engine.Device;
+import dev.slimfit.engine.LedgerSnapshot;
+import dev.slimfit.engine.MemoryLedger;
+import dev.slimfit.model.bert.BertConfig;
+import dev.slimfit.train.MethodOptions;
+import dev.slimfit.train.Mode;
+import dev.slimfit.train.ResidentMemory;
+import dev.slimfit.train.StepRecord;
+import dev.slimfit.train.Trainer;
+import dev.slimfit.train.TrainerOptions;
+import dev.slimfit.train.TrainingListener;
+import dev.slimfit.train.task.SyntheticBertTask;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One mode of {@code memory}, run in its own JVM: warm-up steps on tiny batches build the optimizer state and the
+ * ILS metrics a real run would have by then, then one step at the requested batch and sequence length is measured.
+ * Prints one {@code RESULT} line of JSON.
+ */
+@Command(name = "memory-probe", hidden = true, description = "internal: one mode of the memory command")
+public final class MemoryProbeCommand implements Callable<Integer> {
+
+    /** Sequence length of the warm-up steps: long enough for every op, short enough to be quick. */
+    static final int WARMUP_SEQUENCE = 8;
+    /** Batch of the warm-up steps. */
+    static final int WARMUP_BATCH = 1;
+    private static final Pattern LAYER = Pattern.compile("layer\\.(\\d+)\\.");
+
+    @Option(names = "--config", required = true)
+    String config;
+    @Option(names = "--mode", required = true)
+    String mode;
+    @Option(names = "--rate", required = true)
+    double rate;
+    @Option(names = "--batch", required = true)
+    int batch;
+    @Option(names = "--seq", required = true)
+    int seq;
+    @Option(names = "--labels", defaultValue = "2")
+    int labels;
+    @Option(names = "--device", defaultValue = "cpu")
+    String device;
+    @Option(names = "--seed", defaultValue = "42")
+    long seed;
+    @Option(names = "--warmup-steps", defaultValue = "-1")
+    int warmupSteps;
+
+    @Override
+    public Integer call() throws Exception {
+        Mode m = Mode.parse(mode);
+        MethodOptions method = MethodOptions.of(m, rate);
+        BertConfig bert = BertConfigs.named(config, labels);
+        Device dev = DeviceChoice.resolve(device);
+        MemoryLedger ledger = dev.ledger();
+        try (SyntheticBertTask task = new SyntheticBertTask(dev, bert, seed, WARMUP_SEQUENCE,
+                method.attentionDropoutOnValues())) {
+            TrainerOptions options = new TrainerOptions(1_000_000, batch, 5e-5f, 0, 0, 1, seed);
+            Trainer trainer = new Trainer(task, options, method, new TrainingListener() { });
+            task.model().train(true);
+            int warmup = warmupSteps >= 0 ? warmupSteps : defaultWarmup(trainer, method);
+            for (int i = 0; i < warmup; i++) {
+                trainer.trainStep(ledger, indices(i * WARMUP_BATCH, WARMUP_BATCH));
+            }
+            task.sequenceLength(seq);
+            StepRecord measured = trainer.trainStep(ledger, indices(1_000_000, batch));
+            LedgerSnapshot snapshot = ledger.snapshot();
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("mode", m.cliName());
+            result.put("rate", method.freezing() ? rate : 0);
+            result.put("warmupSteps", warmup);
+            for (Category c : Category.values()) {
+                result.put("peak_" + c.name(), measured.peakBytes()[c.ordinal()]);
+            }
+            result.put("peakTotal", measured.peakTotal());
+            result.put("peakRss", ResidentMemory.peakBytes());
+            result.put("stepMillis", measured.millis());
+            result.put("frozen", measured.frozen());
+            result.put("candidates", measured.candidates());
+            result.put("activationByLayer", activationByLayer(snapshot));
+            System.out.println("RESULT " + new ObjectMapper().writeValueAsString(result));
+        }
+        return 0;
+    }
+
+    /**
+     * Enough warm-up steps for the random start of ILS to have trained every candidate once (so that the reference
+     * keeps optimizer state for all of them, as it does after its first round), and for slimfit+ to have released
+     * the state of tensors frozen long enough.
+     */
+    private static int defaultWarmup(Trainer trainer, MethodOptions method) {
+        if (!method.freezing()) {
+            return 1;
+        }
+        int t = trainer.scheduler().candidates().size();
+        int trainedPerStep = Math.max(1, t - trainer.scheduler().frozenCount());
+        int roundRobin = (t + trainedPerStep - 1) / trainedPerStep;
+        return Math.max(roundRobin, method.releaseStateAfter()) + 1;
+    }
+
+    private static int[] indices(int start, int count) {
+        int[] out = new int[count];
+        for (int i = 0; i < count; i++) {
+            out[i] = start + i;
+        }
+        return out;
+    }
+
+    /** Peak activation bytes per encoder layer (owners named {@code ...layer.N....}), and outside any layer. */
+    static Map<String, Long> activationByLayer(LedgerSnapshot snapshot) {
+        Map<String, Long> byLayer = new TreeMap<>();
+        for (LedgerSnapshot.OwnerUsage usage : snapshot.owners(Category.ACTIVATION)) {
+            Matcher matcher = LAYER.matcher(usage.owner());
+            String key = matcher.find() ? String.format("layer.%02d", Integer.parseInt(matcher.group(1))) : "other";
+            byLayer.merge(key, usage.peak(), Long::sum);
+        }
+        return byLayer;
+    }
+}
