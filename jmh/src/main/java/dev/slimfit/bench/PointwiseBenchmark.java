@@ -150,6 +150,27 @@ public class PointwiseBenchmark {
         counters.bytes += 2 * bytes;
     }
 
+    /** contiguous() of the attention heads view [b, s, h, d] → [b, h, s, d] (runs of d = 64 or 256 floats). */
+    @Benchmark
+    public void copyStridedHeads(Activations s, WorkCounters counters) {
+        int sequence = 128;
+        int heads = 12;
+        int headDim = s.cols / heads;
+        long[] shape = {TOKENS / sequence, heads, sequence, headDim};
+        long[] strides = {(long) sequence * s.cols, headDim, s.cols, 1};
+        s.kernels.elementwise().copyStrided(shape, strides, s.a, s.out, Float.BYTES);
+        counters.bytes += 2 * s.elements * FLOAT;
+    }
+
+    /** contiguous() of a transposed [tokens, cols] matrix. */
+    @Benchmark
+    public void copyStridedTranspose(Activations s, WorkCounters counters) {
+        long[] shape = {s.cols, TOKENS};
+        long[] strides = {1, s.cols};
+        s.kernels.elementwise().copyStrided(shape, strides, s.a, s.out, Float.BYTES);
+        counters.bytes += 2 * s.elements * FLOAT;
+    }
+
     @Benchmark
     public void add(Activations s, WorkCounters counters) {
         s.kernels.elementwise().add(s.elements, s.a, s.b, s.out);

@@ -2,10 +2,7 @@ package dev.slimfit.kernels.cpu;
 
 import dev.slimfit.kernels.Dropout;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -16,17 +13,16 @@ import static dev.slimfit.kernels.cpu.VectorLoops.MIN_ELEMENTS_PER_THREAD;
 import static dev.slimfit.kernels.cpu.VectorLoops.ORDER;
 
 /**
- * {@link Dropout} on the CPU. Each thread walks its chunk in tiles: {@link PhiloxStream} writes the tile's 24-bit
- * uniform integers k into a scratch array, then a vector pass keeps the elements with {@code k ≥ ⌈p·2²⁴⌉} (the
- * same test as {@code k·2⁻²⁴ ≥ p}, exactly, since both sides are multiples of 2⁻²⁴ in float) and scales them.
- * Dropped elements are set to 0 by a blend, not a multiplication, so a dropped inf or NaN becomes 0 as in the
- * reference.
+ * {@link Dropout} on the CPU. Each thread walks its chunk in tiles: {@link PhiloxStream} writes one keep-bit per
+ * element of the tile, set when the top 24 bits k of its Philox word satisfy {@code k ≥ ⌈p·2²⁴⌉} (exactly the
+ * reference's {@code k·2⁻²⁴ ≥ p}: p·2²⁴ is exact for a float p and k is an integer), then a vector pass turns
+ * each vector's bits into a lane mask, scales the kept elements and zeroes the others. Dropped elements are zeroed
+ * by a blend, not a multiplication, so a dropped inf or NaN becomes 0 as in the reference.
  */
 public final class CpuDropout implements Dropout {
 
-    private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, FLOATS.vectorShape());
-    /** Elements per tile: 8 KiB of scratch, small enough to stay in L1 between the two passes. */
-    private static final int TILE = 2048;
+    /** Elements per tile: a multiple of 64 (whole words of keep-bits) and of every vector length. */
+    private static final int TILE = 4096;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT;
 
     private final Parallel parallel;
@@ -57,29 +53,30 @@ public final class CpuDropout implements Dropout {
         int threshold = (int) Math.ceil(p * 0x1p24); // p·2²⁴ is exact: p is a float
         float scale = (float) (1 / (1 - (double) p));
         parallel.forRange(n, MIN_ELEMENTS_PER_THREAD, (start, end) -> {
-            int[] uniformBits = new int[TILE];
+            long[] keep = new long[TILE / Long.SIZE];
             for (long tileStart = start; tileStart < end; tileStart += TILE) {
                 int count = (int) Math.min(TILE, end - tileStart);
-                PhiloxStream.uniformBits(seed, offset + tileStart, count, uniformBits);
-                applyTile(tileStart, count, uniformBits, threshold, scale, in, out);
+                PhiloxStream.keepBits(seed, offset + tileStart, count, threshold, keep);
+                applyTile(tileStart, count, keep, scale, in, out);
             }
         });
     }
 
-    private static void applyTile(long first, int count, int[] uniformBits, int threshold, float scale,
-                                  MemorySegment in, MemorySegment out) {
+    /** Vector j's lanes take bits j..j+LANES−1 of the tile: LANES divides 64, so they never straddle two words. */
+    private static void applyTile(long first, int count, long[] keep, float scale, MemorySegment in,
+                                  MemorySegment out) {
         FloatVector zero = FloatVector.zero(FLOATS);
         int j = 0;
         for (int bound = FLOATS.loopBound(count); j < bound; j += LANES) {
             long offset = (first + j) * Float.BYTES;
-            VectorMask<Float> keep = IntVector.fromArray(INTS, uniformBits, j)
-                    .compare(VectorOperators.GE, threshold).cast(FLOATS);
+            VectorMask<Float> kept = VectorMask.fromLong(FLOATS, keep[j >>> 6] >>> (j & 63));
             FloatVector scaled = FloatVector.fromMemorySegment(FLOATS, in, offset, ORDER).mul(scale);
-            zero.blend(scaled, keep).intoMemorySegment(out, offset, ORDER);
+            zero.blend(scaled, kept).intoMemorySegment(out, offset, ORDER);
         }
         for (; j < count; j++) {
             long i = first + j;
-            out.setAtIndex(FLOAT, i, uniformBits[j] >= threshold ? in.getAtIndex(FLOAT, i) * scale : 0f);
+            boolean kept = (keep[j >>> 6] >>> (j & 63) & 1) != 0;
+            out.setAtIndex(FLOAT, i, kept ? in.getAtIndex(FLOAT, i) * scale : 0f);
         }
     }
 }

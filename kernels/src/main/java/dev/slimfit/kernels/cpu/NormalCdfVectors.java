@@ -74,7 +74,8 @@ final class NormalCdfVectors {
 
         FloatVector t = a.min(TAIL_LIMIT).fma(bc(x, 1 / TAIL_SCALE), bc(x, 1f));
         t = bc(x, 1f).div(t);
-        FloatVector q = t.fma(Q10, Q9).fma(t, bc(x, Q8)).fma(t, bc(x, Q7)).fma(t, bc(x, Q6)).fma(t, bc(x, Q5)).fma(t, bc(x, Q4)).fma(t, bc(x, Q3))
+        FloatVector q = t.fma(Q10, Q9).fma(t, bc(x, Q8)).fma(t, bc(x, Q7)).fma(t, bc(x, Q6)).fma(t, bc(x, Q5))
+                .fma(t, bc(x, Q4)).fma(t, bc(x, Q3))
                 .fma(t, bc(x, Q2)).fma(t, bc(x, Q1)).fma(t, bc(x, Q0));
         FloatVector upperTail = density.mul(q); // 1 − Φ(|x|)
         VectorMask<Float> negative = x.compare(VectorOperators.LT, 0f);

@@ -43,14 +43,35 @@ final class StridedCopy {
             return strides[rank - 1];
         }
 
-        /** Source element offset of destination row {@code row} (the row index over every dimension but the last). */
-        long rowSourceOffset(long row) {
-            long offset = 0;
+        /** The index over every dimension but the last of destination row {@code row} (row-major). */
+        long[] rowIndex(long row) {
+            long[] index = new long[rank];
             for (int d = rank - 2; d >= 0; d--) {
-                offset += row % shape[d] * strides[d];
+                index[d] = row % shape[d];
                 row /= shape[d];
             }
+            return index;
+        }
+
+        long sourceOffset(long[] index) {
+            long offset = 0;
+            for (int d = 0; d < rank - 1; d++) {
+                offset += index[d] * strides[d];
+            }
             return offset;
+        }
+
+        /** Moves {@code index} to the next row like an odometer; returns the source offset's change. */
+        long nextRow(long[] index) {
+            long delta = 0;
+            for (int d = rank - 2; d >= 0; d--) {
+                if (++index[d] < shape[d]) {
+                    return delta + strides[d];
+                }
+                index[d] = 0;
+                delta -= (shape[d] - 1) * strides[d];
+            }
+            return delta;
         }
     }
 
@@ -141,8 +162,10 @@ final class StridedCopy {
         long rowBytes = inner * elementBytes;
         long rows = view.elements() / inner;
         parallel.forRange(rows, Math.max(1, MIN_BYTES_PER_THREAD / rowBytes), (firstRow, endRow) -> {
-            for (long row = firstRow; row < endRow; row++) {
-                long srcByte = view.rowSourceOffset(row) * elementBytes;
+            long[] index = view.rowIndex(firstRow); // decoded once, then advanced row by row
+            long srcElement = view.sourceOffset(index);
+            for (long row = firstRow; row < endRow; row++, srcElement += view.nextRow(index)) {
+                long srcByte = srcElement * elementBytes;
                 long dstByte = row * rowBytes;
                 if (innerStride == 1) {
                     MemorySegment.copy(src, srcByte, dst, dstByte, rowBytes);
@@ -256,7 +279,8 @@ final class StridedCopy {
             default -> {
                 for (long j = 0; j < cols; j++) {
                     for (long r = 0; r < rows; r++) {
-                        dst.set(LONG, dstByte + r * dstRowStep + 8 * j, src.get(LONG, srcByte + j * srcColStep + 8 * r));
+                        dst.set(LONG, dstByte + r * dstRowStep + 8 * j,
+                                src.get(LONG, srcByte + j * srcColStep + 8 * r));
                     }
                 }
             }
