@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Fits the polynomial coefficients of dev.slimfit.kernels.cpu.NormalCdfVectors (the float GELU's Φ).
 
-Φ(x) is split in two regions of a = |x|:
-  a <= CENTRAL_LIMIT:  Φ(x) = ½ + x·P(x²)              P approximates (Φ(x) − ½)/x
-  a >  CENTRAL_LIMIT:  1 − Φ(a) = φ(a)·Q(t), t = 1/(1 + a/TAIL_SCALE)
-                       Q approximates Mills' ratio (1 − Φ(a))/φ(a) on [CENTRAL_LIMIT, TAIL_LIMIT]
+Φ(x) is split in two regions:
+  −TAIL_START <= x <= CENTRAL_LIMIT:  Φ(x) = ½ + x·P(x²)      P approximates (Φ(x) − ½)/x on |x| <= CENTRAL_LIMIT
+  elsewhere, a = |x|:                 1 − Φ(a) = φ(a)·Q(t), t = 1/(1 + a/TAIL_SCALE)
+                       Q approximates Mills' ratio (1 − Φ(a))/φ(a) on [TAIL_START, TAIL_LIMIT]
+The central form is used on the negative side only down to −TAIL_START: further down ½ + x·P cancels (at x = −1.5
+it loses a factor 7 of relative accuracy), while the tail form has no cancellation for x < 0.
 Both fits minimise the relative error by weighted least squares on Chebyshev nodes (close to minimax), against
 values computed with mpmath at 40 digits. Run with python3 (numpy, mpmath); paste the printed arrays into the
 Java class. The printed maximum relative errors are those of the polynomials in exact arithmetic; the Java test
@@ -16,9 +18,10 @@ import numpy as np
 mp.mp.dps = 40
 CENTRAL_LIMIT = 1.5
 CENTRAL_DEGREE = 6      # in x²
+TAIL_START = 0.5
 TAIL_LIMIT = 14.5       # φ(14.5) underflows to 0 in float, so larger |x| need no better approximation
 TAIL_SCALE = 4.0
-TAIL_DEGREE = 8
+TAIL_DEGREE = 10
 NODES = 2000
 
 
@@ -53,7 +56,7 @@ def main():
     central_target = np.array([float((cdf(v) - mp.mpf(1) / 2) / v) for v in x])
     central, central_error = relative_fit(x * x, central_target, CENTRAL_DEGREE)
 
-    a = chebyshev_nodes(CENTRAL_LIMIT, TAIL_LIMIT, NODES)
+    a = chebyshev_nodes(TAIL_START, TAIL_LIMIT, NODES)
     tail_target = np.array([float(upper_tail(v) / pdf(v)) for v in a])
     tail, tail_error = relative_fit(1 / (1 + a / TAIL_SCALE), tail_target, TAIL_DEGREE)
 

@@ -5,7 +5,8 @@ import java.lang.foreign.MemorySegment;
 /**
  * Activation storage formats. Rounding is to nearest, ties to even (as {@code torch.round} and CUDA's
  * {@code rintf}); values beyond the range clamp to it; NaN encodes as 0. Integer outputs are exact: every
- * implementation must produce the same bytes.
+ * implementation must produce the same bytes. {@code fracBits} must lie in [−126, 126], where 2^±fracBits is a normal
+ * float32 and float32 scaling is exact; other values throw {@link IllegalArgumentException}.
  */
 public interface Codecs {
 

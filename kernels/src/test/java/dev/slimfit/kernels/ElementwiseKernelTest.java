@@ -171,6 +171,9 @@ class ElementwiseKernelTest {
             new View("broadcast a column (stride 0 inner)", new long[] {31, 45}, new long[] {1, 0}),
             new View("broadcast a scalar", new long[] {7, 9, 11}, new long[] {0, 0, 0}),
             new View("3-D permute (2,0,1)", new long[] {13, 7, 11}, new long[] {1, 11 * 13, 13}),
+            // large enough to be split over two threads
+            new View("batched transpose", new long[] {3, 301, 517}, new long[] {301 * 517, 1, 301}),
+            new View("BERT-base heads split", new long[] {4, 12, 128, 64}, new long[] {128 * 768, 64, 768, 1}),
             new View("rank 8", new long[] {2, 3, 1, 2, 3, 2, 1, 5}, new long[] {1, 2, 100, 6, 12, 0, 9, 36}),
         };
     }

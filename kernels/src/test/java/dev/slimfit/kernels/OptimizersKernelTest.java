@@ -51,16 +51,46 @@ class OptimizersKernelTest {
                 AdamWParams params = new AdamWParams(2e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, step);
                 float[] g = random.gaussian(n, 1e-2);
                 ChangeMetric metric = ChangeMetric.values()[(int) (step % 3)];
-                double expectedChange = step(REF, expected, g, params, metric);
+                float[] before = actual.w.clone();
+                double referenceChange = step(REF, expected, g, params, metric);
                 double actualChange = step(provider, actual, g, params, metric);
                 String what = provider.name() + " n=" + n + " step " + step + " " + random.describe();
                 Accuracy.assertClose(expected.w, actual.w, Accuracy.FLOAT_TOLERANCE, "w " + what);
                 Accuracy.assertClose(expected.m, actual.m, Accuracy.FLOAT_TOLERANCE, "m " + what);
                 Accuracy.assertClose(expected.v, actual.v, Accuracy.FLOAT_TOLERANCE, "v " + what);
-                assertEquals(expectedChange, actualChange, Math.abs(expectedChange) * Accuracy.FLOAT_TOLERANCE,
-                        metric + " change " + what);
+                // The metric is checked against its definition on this provider's own weights: after a few steps
+                // a weight that passes near 0 differs between providers by a rounding of the update, and |Δw/w|
+                // turns that into a large difference, so the reference's metric is only comparable on step 1.
+                double expectedChange = changeMetric(before, actual.w, metric);
+                if (Double.isNaN(expectedChange)) { // UNGUARDED over an empty tensor: the mean of nothing
+                    assertTrue(Double.isNaN(actualChange), metric + " change " + actualChange + " " + what);
+                } else {
+                    assertEquals(expectedChange, actualChange, Math.abs(expectedChange) * Accuracy.FLOAT_TOLERANCE,
+                            metric + " change " + what);
+                }
+                if (step == 1 && n > 0) { // same starting weights: the reference's metric applies
+                    assertEquals(referenceChange, actualChange, Math.abs(referenceChange) * Accuracy.FLOAT_TOLERANCE,
+                            metric + " change against reference " + what);
+                }
             }
         }
+    }
+
+    /** The metric's definition, in double, from the weights before and after one update. */
+    private static double changeMetric(float[] before, float[] after, ChangeMetric metric) {
+        double sum = 0;
+        long count = 0;
+        for (int i = 0; i < before.length; i++) {
+            if (metric == ChangeMetric.UNGUARDED || (metric == ChangeMetric.GUARDED && before[i] != 0)) {
+                sum += Math.abs(((double) before[i] - after[i]) / before[i]);
+                count++;
+            }
+        }
+        return switch (metric) {
+            case NONE -> 0;
+            case GUARDED -> count == 0 ? 0 : sum / count;
+            case UNGUARDED -> sum / count;
+        };
     }
 
     /**

@@ -5,7 +5,6 @@ import dev.slimfit.kernels.Codecs;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
-import java.util.Comparator;
 
 /**
  * Scalar reference of {@link Codecs}: {@link Math#rint} (ties to even) in double, then clamping; top-k by a full
@@ -26,9 +25,12 @@ public final class RefCodecs implements Codecs {
     private static final int NIBBLE = 0xF;
     private static final int NIBBLE_BITS = 4;
 
+    /** Implementations scale in float32, exact only while 2^±fracBits is a normal float; all reject the rest. */
+    private static final int MAX_FRAC_BITS = 126;
+
     @Override
     public void encodeInt8(long n, int fracBits, MemorySegment x, MemorySegment q) {
-        double scale = Math.scalb(1.0, fracBits);
+        double scale = scaleFor("encodeInt8", fracBits);
         for (long i = 0; i < n; i++) {
             q.set(BYTE, i, (byte) quantize(x.getAtIndex(FLOAT, i) * scale, INT8_MIN, INT8_MAX));
         }
@@ -36,7 +38,7 @@ public final class RefCodecs implements Codecs {
 
     @Override
     public void decodeInt8(long n, int fracBits, MemorySegment q, MemorySegment x) {
-        double step = Math.scalb(1.0, -fracBits);
+        double step = 1 / scaleFor("decodeInt8", fracBits);
         for (long i = 0; i < n; i++) {
             x.setAtIndex(FLOAT, i, (float) (q.get(BYTE, i) * step));
         }
@@ -58,7 +60,7 @@ public final class RefCodecs implements Codecs {
 
     @Override
     public void encodeInt4(long n, int fracBits, MemorySegment x, MemorySegment packed) {
-        double scale = Math.scalb(1.0, fracBits);
+        double scale = scaleFor("encodeInt4", fracBits);
         for (long i = 0; i < n; i += 2) {
             int low = quantize(x.getAtIndex(FLOAT, i) * scale, INT4_MIN, INT4_MAX) & NIBBLE;
             int high = i + 1 < n ? quantize(x.getAtIndex(FLOAT, i + 1) * scale, INT4_MIN, INT4_MAX) & NIBBLE : 0;
@@ -68,7 +70,7 @@ public final class RefCodecs implements Codecs {
 
     @Override
     public void decodeInt4(long n, int fracBits, MemorySegment packed, MemorySegment x) {
-        double step = Math.scalb(1.0, -fracBits);
+        double step = 1 / scaleFor("decodeInt4", fracBits);
         for (long i = 0; i < n; i++) {
             int pair = packed.get(BYTE, i / 2);
             int nibble = (i % 2 == 0 ? pair : pair >> NIBBLE_BITS) & NIBBLE;
@@ -79,20 +81,21 @@ public final class RefCodecs implements Codecs {
 
     @Override
     public void encodeTopK(int rows, int cols, int k, MemorySegment x, MemorySegment values, MemorySegment indices) {
-        Integer[] order = new Integer[cols];
+        if (k < 0 || k > cols) {
+            throw new IllegalArgumentException("RefCodecs.encodeTopK: k = " + k + " outside [0, " + cols + "]");
+        }
+        long[] order = new long[cols];
         int[] kept = new int[k];
         for (int r = 0; r < rows; r++) {
             long row = (long) r * cols;
-            int[] magnitude = new int[cols];
             for (int c = 0; c < cols; c++) {
-                order[c] = c;
-                magnitude[c] = Float.floatToRawIntBits(x.getAtIndex(FLOAT, row + c)) & Integer.MAX_VALUE;
+                int magnitude = Float.floatToRawIntBits(x.getAtIndex(FLOAT, row + c)) & Integer.MAX_VALUE;
+                // ascending order of (MAX − magnitude, column) = largest magnitude first, lower column first on ties
+                order[c] = (long) (Integer.MAX_VALUE - magnitude) << Integer.SIZE | c;
             }
-            // largest magnitude first, lower column first among equal magnitudes
-            Arrays.sort(order, Comparator.<Integer>comparingInt(c -> magnitude[c]).reversed()
-                    .thenComparingInt(c -> c));
+            Arrays.sort(order);
             for (int j = 0; j < k; j++) {
-                kept[j] = order[j];
+                kept[j] = (int) order[j]; // the low half is the column
             }
             Arrays.sort(kept);
             for (int j = 0; j < k; j++) {
@@ -121,6 +124,15 @@ public final class RefCodecs implements Codecs {
                 out.setAtIndex(INT, row + column, values.getAtIndex(INT, kept));
             }
         }
+    }
+
+    /** 2^fracBits, after checking the range every implementation supports. */
+    private static double scaleFor(String kernel, int fracBits) {
+        if (fracBits < -MAX_FRAC_BITS || fracBits > MAX_FRAC_BITS) {
+            throw new IllegalArgumentException("RefCodecs." + kernel + ": fracBits " + fracBits + " outside [-"
+                    + MAX_FRAC_BITS + ", " + MAX_FRAC_BITS + "]");
+        }
+        return Math.scalb(1.0, fracBits);
     }
 
     /** round-half-to-even, then clamp; NaN gives 0. */

@@ -108,8 +108,14 @@ public final class RefElementwise implements Elementwise {
                     + srcStrides.length + " strides");
         }
         if (elementBytes != 1 && elementBytes != 2 && elementBytes != 4 && elementBytes != 8) {
-            throw new IllegalArgumentException("RefElementwise.copyStrided: element size must be 1, 2, 4 or 8 bytes, got "
-                    + elementBytes);
+            throw new IllegalArgumentException("RefElementwise.copyStrided: element size must be 1, 2, 4 or 8 bytes, "
+                    + "got " + elementBytes);
+        }
+        for (int d = 0; d < shape.length; d++) {
+            if (shape[d] < 0 || srcStrides[d] < 0) {
+                throw new IllegalArgumentException("RefElementwise.copyStrided: dimension " + d + " has extent "
+                        + shape[d] + " and stride " + srcStrides[d] + "; both must be >= 0");
+            }
         }
     }
 }

@@ -1,0 +1,158 @@
+package dev.slimfit.kernels.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+import static dev.slimfit.kernels.cpu.GemmBlocking.KC;
+import static dev.slimfit.kernels.cpu.GemmBlocking.LANES;
+import static dev.slimfit.kernels.cpu.GemmBlocking.MR;
+import static dev.slimfit.kernels.cpu.GemmBlocking.NR;
+
+/**
+ * Copies blocks of op(A) and op(B) into the contiguous layouts {@link GemmMicroKernel} reads, absorbing the
+ * transposes, the leading dimensions and alpha on the way, and padding partial slivers with zeros so that the
+ * micro-kernel never needs a bounds test.
+ *
+ * <p>A block (rows × depth of op(A)): sliver {@code s} holds rows {@code s·MR … s·MR+MR-1}, row {@code r} of the
+ * sliver at {@code packed[s·MR·KC + r·KC + p]}. B panel (depth × cols of op(B)): sliver {@code t} holds columns
+ * {@code t·NR … t·NR+NR-1} as {@code packed[t·NR·depth + p·NR + j]}.
+ *
+ * <p>Element positions are given as an {@code origin} (the element index of op(X)(0, 0) of the block in the segment)
+ * and the leading dimension, so a block of a transposed operand is addressed the same way as a plain one.
+ */
+final class GemmPacking {
+
+    private static final VectorSpecies<Float> SPECIES = GemmBlocking.SPECIES;
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT;
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+
+    private GemmPacking() {
+    }
+
+    /** Floats a packed A block of {@code rows} rows occupies. */
+    static int packedASize(int rows) {
+        return ceilDiv(rows, MR) * MR * KC;
+    }
+
+    /** Floats a packed B panel of {@code depth} × {@code cols} occupies. */
+    static int packedBSize(int depth, int cols) {
+        return ceilDiv(cols, NR) * NR * depth;
+    }
+
+    /** Packs rows × depth of op(A) scaled by alpha; depth must not exceed {@link GemmBlocking#KC}. */
+    static void packA(MemorySegment a, long origin, int lda, boolean transA, int rows, int depth, float alpha,
+                      float[] packed) {
+        for (int sliverRow = 0; sliverRow < rows; sliverRow += MR) {
+            int sliver = sliverRow * KC;
+            if (transA) {
+                packTransposedSliverA(a, origin + sliverRow, lda, Math.min(MR, rows - sliverRow), depth, alpha,
+                        packed, sliver);
+            } else {
+                for (int r = 0; r < MR; r++) {
+                    int row = sliverRow + r;
+                    int destination = sliver + r * KC;
+                    if (row < rows) {
+                        copyScaled(a, origin + (long) row * lda, depth, alpha, packed, destination);
+                    } else {
+                        java.util.Arrays.fill(packed, destination, destination + depth, 0f);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Stored A is k×m: element (r, p) of the sliver is at origin + p·lda + r, so each p gives MR contiguous rows. */
+    private static void packTransposedSliverA(MemorySegment a, long origin, int lda, int rows, int depth, float alpha,
+                                              float[] packed, int sliver) {
+        for (int p = 0; p < depth; p++) {
+            long source = origin + (long) p * lda;
+            for (int r = 0; r < MR; r++) {
+                packed[sliver + r * KC + p] = r < rows ? alpha * a.getAtIndex(FLOAT, source + r) : 0f;
+            }
+        }
+    }
+
+    /** Copies {@code count} contiguous floats from the segment into {@code packed}, multiplied by alpha. */
+    private static void copyScaled(MemorySegment source, long origin, int count, float alpha, float[] packed,
+                                   int destination) {
+        int p = 0;
+        int vectorEnd = count - count % LANES;
+        long byteOffset = origin * Float.BYTES;
+        if (alpha == 1f) {
+            for (; p < vectorEnd; p += LANES) {
+                FloatVector.fromMemorySegment(SPECIES, source, byteOffset + (long) p * Float.BYTES, ORDER)
+                        .intoArray(packed, destination + p);
+            }
+        } else {
+            for (; p < vectorEnd; p += LANES) {
+                FloatVector.fromMemorySegment(SPECIES, source, byteOffset + (long) p * Float.BYTES, ORDER)
+                        .mul(alpha).intoArray(packed, destination + p);
+            }
+        }
+        for (; p < count; p++) {
+            packed[destination + p] = alpha * source.getAtIndex(FLOAT, origin + p);
+        }
+    }
+
+    /** Packs depth × cols of op(B). */
+    static void packB(MemorySegment b, long origin, int ldb, boolean transB, int depth, int cols, float[] packed) {
+        for (int sliverColumn = 0; sliverColumn < cols; sliverColumn += NR) {
+            int sliver = sliverColumn * depth;
+            int width = Math.min(NR, cols - sliverColumn);
+            if (transB) {
+                packTransposedSliverB(b, origin + (long) sliverColumn * ldb, ldb, depth, width, packed, sliver);
+            } else if (width == NR) {
+                packFullSliverB(b, origin + sliverColumn, ldb, depth, packed, sliver);
+            } else {
+                packPartialSliverB(b, origin + sliverColumn, ldb, depth, width, packed, sliver);
+            }
+        }
+    }
+
+    /** Stored B is k×n: each p is NR contiguous floats, two vector copies. */
+    private static void packFullSliverB(MemorySegment b, long origin, int ldb, int depth, float[] packed, int sliver) {
+        for (int p = 0; p < depth; p++) {
+            long byteOffset = (origin + (long) p * ldb) * Float.BYTES;
+            int destination = sliver + p * NR;
+            FloatVector.fromMemorySegment(SPECIES, b, byteOffset, ORDER).intoArray(packed, destination);
+            FloatVector.fromMemorySegment(SPECIES, b, byteOffset + (long) LANES * Float.BYTES, ORDER)
+                    .intoArray(packed, destination + LANES);
+        }
+    }
+
+    private static void packPartialSliverB(MemorySegment b, long origin, int ldb, int depth, int width,
+                                           float[] packed, int sliver) {
+        for (int p = 0; p < depth; p++) {
+            long source = origin + (long) p * ldb;
+            int destination = sliver + p * NR;
+            for (int j = 0; j < NR; j++) {
+                packed[destination + j] = j < width ? b.getAtIndex(FLOAT, source + j) : 0f;
+            }
+        }
+    }
+
+    /** Stored B is n×k: column j of op(B) is a contiguous row of the segment, written with a stride of NR. */
+    private static void packTransposedSliverB(MemorySegment b, long origin, int ldb, int depth, int width,
+                                              float[] packed, int sliver) {
+        for (int j = 0; j < NR; j++) {
+            if (j < width) {
+                long source = origin + (long) j * ldb;
+                for (int p = 0; p < depth; p++) {
+                    packed[sliver + p * NR + j] = b.getAtIndex(FLOAT, source + p);
+                }
+            } else {
+                for (int p = 0; p < depth; p++) {
+                    packed[sliver + p * NR + j] = 0f;
+                }
+            }
+        }
+    }
+
+    static int ceilDiv(int value, int divisor) {
+        return (value + divisor - 1) / divisor;
+    }
+}

@@ -1,0 +1,29 @@
+package dev.slimfit.kernels.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.nio.ByteOrder;
+
+/** What the streaming (pointwise) CPU kernels share: the vector shape, the byte order, and when to go parallel. */
+final class VectorLoops {
+
+    /** The widest float vector this CPU runs natively (16 lanes with AVX-512, 8 with AVX2). */
+    static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
+    static final int LANES = FLOATS.length();
+    static final ByteOrder ORDER = ByteOrder.nativeOrder();
+
+    /**
+     * Fewest elements a thread is handed: 64 Ki floats (256 KiB per operand). Below that, waking a worker costs
+     * more than the few microseconds the loop takes, so small tensors stay on the calling thread.
+     */
+    static final long MIN_ELEMENTS_PER_THREAD = 1 << 16;
+
+    private VectorLoops() {
+    }
+
+    /** Rows per thread for a row-wise kernel, so that each thread still gets {@link #MIN_ELEMENTS_PER_THREAD}. */
+    static long minRowsPerThread(long cols) {
+        return Math.max(1, MIN_ELEMENTS_PER_THREAD / Math.max(1, cols));
+    }
+}
