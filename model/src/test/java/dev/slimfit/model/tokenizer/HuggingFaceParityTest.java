@@ -1,6 +1,7 @@
 package dev.slimfit.model.tokenizer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -9,6 +10,7 @@ import dev.slimfit.kernels.TestRandom;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -236,6 +238,15 @@ class HuggingFaceParityTest {
             }
             mismatches.assertNone(texts.size());
         }
+        // the edit must change something, or this variant would only repeat the tests above
+        boolean changed = false;
+        for (String text : texts) {
+            changed |= !variant.encode(text, variant.unboundedOptions())
+                    .equals(ours.encode(text, ours.unboundedOptions()));
+            changed |= !variant.encodePair(text, "Second part.", variant.unboundedOptions())
+                    .equals(ours.encodePair(text, "Second part.", ours.unboundedOptions()));
+        }
+        assertTrue(changed, "variant " + name + " encodes every text as the unchanged file does");
     }
 
     private static Arguments variant(String name, Consumer<ObjectNode> edit) {
@@ -326,8 +337,8 @@ class HuggingFaceParityTest {
     /** The library pads pairs to the longest even when encoding one pair: no-op there, so just drop the zeros. */
     private static Encoding stripPadding(Encoding encoding) {
         int n = encoding.tokenCount();
-        return new Encoding(java.util.Arrays.copyOf(encoding.ids(), n), java.util.Arrays.copyOf(encoding.typeIds(), n),
-                java.util.Arrays.copyOf(encoding.attentionMask(), n));
+        return new Encoding(Arrays.copyOf(encoding.ids(), n), Arrays.copyOf(encoding.typeIds(), n),
+                Arrays.copyOf(encoding.attentionMask(), n));
     }
 
     /** Collects mismatches and reports the first few with both tokenizations. */
