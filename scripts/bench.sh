@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
-if [ ! -f jmh/target/benchmarks.jar ] || [ -n "$(find kernels/src engine/src jmh/src -newer jmh/target/benchmarks.jar -type f | head -n 1)" ]; then
+if [ ! -f jmh/target/benchmarks.jar ] || [ -n "$(find kernels/src engine/src model/src jmh/src -newer jmh/target/benchmarks.jar -type f | head -n 1)" ]; then
   mvn -B -ntp -q -pl jmh -am package -DskipTests
 fi
 exec java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \

@@ -47,7 +47,11 @@ public final class ImdbReviews {
         }
         List<ImdbReview> reviews = new ArrayList<>();
         try (JsonParser parser = JSON.createParser(reviewsJson.toFile())) {
-            expect(parser, parser.nextToken() == JsonToken.START_ARRAY, reviewsJson, "expected a JSON array");
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                throw new AssetUnavailableException(reviewsJson + ": empty file, expected a JSON array of reviews");
+            }
+            expect(parser, first == JsonToken.START_ARRAY, reviewsJson, "expected a JSON array");
             JsonToken token;
             while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
                 expect(parser, token == JsonToken.START_OBJECT, reviewsJson,

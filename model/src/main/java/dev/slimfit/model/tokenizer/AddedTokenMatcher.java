@@ -16,7 +16,7 @@ final class AddedTokenMatcher {
 
     private final String[] patterns;
     private final AddedToken[] tokens;
-    /** The distinct first chars of the patterns: positions starting with anything else are skipped at once. */
+    /** The distinct first chars of the patterns: the scan jumps from one occurrence of them to the next. */
     private final String firstChars;
 
     /**
@@ -53,10 +53,7 @@ final class AddedTokenMatcher {
         while (scan < text.length()) {
             int matchStart = -1;
             int matchPattern = -1;
-            for (int p = scan; p < text.length() && matchStart < 0; p++) {
-                if (firstChars.indexOf(text.charAt(p)) < 0) {
-                    continue;
-                }
+            for (int p = nextCandidate(text, scan); p >= 0 && matchStart < 0; p = nextCandidate(text, p + 1)) {
                 for (int k = 0; k < patterns.length; k++) {
                     if (text.startsWith(patterns[k], p)
                             && (matchPattern < 0 || patterns[k].length() > patterns[matchPattern].length())) {
@@ -86,6 +83,18 @@ final class AddedTokenMatcher {
             pieces.add(new Piece(emitted == 0 ? text : text.substring(emitted), null));
         }
         return pieces;
+    }
+
+    /** The first position at or after {@code from} where some pattern could start, or -1. */
+    private int nextCandidate(String text, int from) {
+        int first = -1;
+        for (int i = 0; i < firstChars.length(); i++) {
+            int at = text.indexOf(firstChars.charAt(i), from);
+            if (at >= 0 && (first < 0 || at < first)) {
+                first = at;
+            }
+        }
+        return first;
     }
 
     private static boolean standsAlone(String text, int start, int end) {

@@ -5,47 +5,72 @@ package dev.slimfit.model.tokenizer;
  * every piece after the first looked up with the continuing-subword prefix ("##"). A word that cannot be cut
  * completely, or that is longer than {@code maxInputCharsPerWord} characters, becomes the unknown token as a
  * whole.
- *
- * @param vocabulary           the model's vocabulary
- * @param unkToken             the unknown token, present in the vocabulary
- * @param continuingPrefix     prefix of every piece that continues a word
- * @param maxInputCharsPerWord longest word (in Unicode code points) that is cut at all
  */
-record WordPieceModel(Vocabulary vocabulary, String unkToken, String continuingPrefix, int maxInputCharsPerWord) {
+final class WordPieceModel {
 
-    WordPieceModel {
+    private final Vocabulary vocabulary;
+    private final String unkToken;
+    private final int unkId;
+    private final String continuingPrefix;
+    private final int maxInputCharsPerWord;
+    private final PieceTable pieces;
+
+    /**
+     * @param vocabulary           the model's vocabulary
+     * @param unkToken             the unknown token, present in the vocabulary
+     * @param continuingPrefix     prefix of every piece that continues a word
+     * @param maxInputCharsPerWord longest word (in Unicode code points) that is cut at all
+     */
+    WordPieceModel(Vocabulary vocabulary, String unkToken, String continuingPrefix, int maxInputCharsPerWord) {
         if (!vocabulary.contains(unkToken)) {
             throw new IllegalArgumentException("WordPiece: unknown token '" + unkToken + "' is not in the vocabulary");
         }
         if (maxInputCharsPerWord < 0) {
             throw new IllegalArgumentException("WordPiece: maxInputCharsPerWord " + maxInputCharsPerWord + " < 0");
         }
+        this.vocabulary = vocabulary;
+        this.unkToken = unkToken;
+        this.unkId = vocabulary.id(unkToken);
+        this.continuingPrefix = continuingPrefix;
+        this.maxInputCharsPerWord = maxInputCharsPerWord;
+        this.pieces = new PieceTable(vocabulary, continuingPrefix);
     }
 
-    int unkId() {
-        return vocabulary.id(unkToken);
+    Vocabulary vocabulary() {
+        return vocabulary;
+    }
+
+    String unkToken() {
+        return unkToken;
     }
 
     /** Appends the ids of {@code word}'s pieces (or the unknown id) to {@code ids}. */
     void tokenize(String word, IntList ids) {
         if (word.codePointCount(0, word.length()) > maxInputCharsPerWord) {
-            ids.add(unkId());
+            ids.add(unkId);
             return;
         }
         int firstPiece = ids.size();
         int longest = vocabulary.longestTokenChars();
+        int[] hashes = new int[Math.min(word.length(), longest) + 1];
         int start = 0;
         while (start < word.length()) {
-            String prefix = start == 0 ? "" : continuingPrefix;
-            // a candidate longer than the longest vocabulary entry cannot match: start the search below that
-            int end = Math.min(word.length(), start + longest - prefix.length());
-            if (end < word.length() && end > start && Character.isLowSurrogate(word.charAt(end))) {
-                end--; // never cut a surrogate pair
+            boolean continuing = start > 0;
+            // a candidate longer than the longest vocabulary entry cannot match: search from below that length
+            int limit = Math.min(word.length(), start + longest - (continuing ? continuingPrefix.length() : 0));
+            if (limit < word.length() && limit > start && Character.isLowSurrogate(word.charAt(limit))) {
+                limit--; // never cut a surrogate pair
             }
+            // hashes[k] = hash of word[start, start + k), for every candidate end at once
+            for (int k = 0; start + k < limit; k++) {
+                hashes[k + 1] = PieceTable.extendHash(hashes[k], word.charAt(start + k));
+            }
+            int end = limit;
             int pieceId = -1;
             while (end > start) {
-                pieceId = vocabulary.id(prefix.isEmpty() ? word.substring(start, end)
-                        : prefix.concat(word.substring(start, end)));
+                int hash = hashes[end - start];
+                pieceId = continuing ? pieces.continuingId(word, start, end, hash)
+                        : pieces.initialId(word, start, end, hash);
                 if (pieceId >= 0) {
                     break;
                 }
@@ -53,7 +78,7 @@ record WordPieceModel(Vocabulary vocabulary, String unkToken, String continuingP
             }
             if (pieceId < 0) {
                 ids.truncate(firstPiece);
-                ids.add(unkId());
+                ids.add(unkId);
                 return;
             }
             ids.add(pieceId);

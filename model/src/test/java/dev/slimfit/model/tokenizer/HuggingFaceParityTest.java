@@ -9,6 +9,7 @@ import dev.slimfit.kernels.TestRandom;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -197,7 +198,7 @@ class HuggingFaceParityTest {
                 variant("no-text-cleaning", root -> normalizer(root).put("clean_text", false)),
                 variant("no-normalizer", root -> root.putNull("normalizer")),
                 variant("no-pre-tokenizer", root -> root.putNull("pre_tokenizer")),
-                variant("bert-processing", root -> root.putObject("post_processor").put("type", "BertProcessing")
+                equivalentVariant("bert-processing", root -> root.putObject("post_processor").put("type", "BertProcessing")
                         .<ObjectNode>set("sep", TokenizerFixtures.json().createArrayNode().add("[SEP]").add(102))
                         .set("cls", TokenizerFixtures.json().createArrayNode().add("[CLS]").add(101))),
                 variant("no-post-processor", root -> root.putNull("post_processor")),
@@ -210,7 +211,8 @@ class HuggingFaceParityTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("fileVariants")
-    void fileVariantsSwitchingEachOption(String name, Consumer<ObjectNode> edit) throws IOException {
+    void fileVariantsSwitchingEachOption(String name, Consumer<ObjectNode> edit, boolean changesEncodings)
+            throws IOException {
         Path file = TokenizerFixtures.variant(variants, name, edit);
         WordPieceTokenizer variant = WordPieceTokenizer.fromTokenizerJson(file);
         List<String> texts = new ArrayList<>(TokenizerFixtures.hardCases());
@@ -236,10 +238,25 @@ class HuggingFaceParityTest {
             }
             mismatches.assertNone(texts.size());
         }
+        // a variant must change something, or it would only repeat the tests above; an equivalent spelling of
+        // the original (BertProcessing for its template) must change nothing
+        boolean changed = false;
+        for (String text : texts) {
+            changed |= !variant.encode(text, variant.unboundedOptions())
+                    .equals(ours.encode(text, ours.unboundedOptions()));
+            changed |= !variant.encodePair(text, "Second part.", variant.unboundedOptions())
+                    .equals(ours.encodePair(text, "Second part.", ours.unboundedOptions()));
+        }
+        assertEquals(changesEncodings, changed, "variant " + name + (changesEncodings
+                ? " encodes every text as the unchanged file does" : " encodes some text differently"));
     }
 
     private static Arguments variant(String name, Consumer<ObjectNode> edit) {
-        return Arguments.of(name, edit);
+        return Arguments.of(name, edit, true);
+    }
+
+    private static Arguments equivalentVariant(String name, Consumer<ObjectNode> edit) {
+        return Arguments.of(name, edit, false);
     }
 
     private static ObjectNode normalizer(ObjectNode root) {
@@ -326,8 +343,8 @@ class HuggingFaceParityTest {
     /** The library pads pairs to the longest even when encoding one pair: no-op there, so just drop the zeros. */
     private static Encoding stripPadding(Encoding encoding) {
         int n = encoding.tokenCount();
-        return new Encoding(java.util.Arrays.copyOf(encoding.ids(), n), java.util.Arrays.copyOf(encoding.typeIds(), n),
-                java.util.Arrays.copyOf(encoding.attentionMask(), n));
+        return new Encoding(Arrays.copyOf(encoding.ids(), n), Arrays.copyOf(encoding.typeIds(), n),
+                Arrays.copyOf(encoding.attentionMask(), n));
     }
 
     /** Collects mismatches and reports the first few with both tokenizations. */
