@@ -1,0 +1,85 @@
+package dev.slimfit.cli;
+
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The options shared by {@code finetune} and its per-mode child runs. */
+public final class FinetuneOptions {
+
+    @Option(names = "--model", defaultValue = "minilm",
+            description = "minilm (built-in pretrained all-MiniLM-L6-v2) or a Hugging Face checkpoint folder "
+                    + "(default: ${DEFAULT-VALUE})")
+    String model;
+    @Option(names = "--task", defaultValue = "imdb", description = "imdb (default: ${DEFAULT-VALUE})")
+    String task;
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, ref or cuda (default: ${DEFAULT-VALUE})")
+    String device;
+    @Option(names = "--rate", defaultValue = "0.8", description = "freezing rate r in [0, 1) (default: ${DEFAULT-VALUE})")
+    double rate;
+    @Option(names = "--batch", defaultValue = "16", description = "batch size (default: ${DEFAULT-VALUE})")
+    int batch;
+    @Option(names = "--seq", defaultValue = "128", description = "sequence length (default: ${DEFAULT-VALUE})")
+    int seq;
+    @Option(names = "--lr", defaultValue = "1e-4", description = "peak learning rate (default: ${DEFAULT-VALUE})")
+    float lr;
+    @Option(names = "--warmup", defaultValue = "0.1", description = "warm-up share of the steps (default: ${DEFAULT-VALUE})")
+    double warmup;
+    @Option(names = "--steps", defaultValue = "300", description = "optimizer steps (default: ${DEFAULT-VALUE})")
+    int steps;
+    @Option(names = "--epochs", description = "train this many epochs instead of --steps")
+    Double epochs;
+    @Option(names = "--eval-examples", defaultValue = "2000",
+            description = "evaluation reviews (default: ${DEFAULT-VALUE})")
+    int evalExamples;
+    @Option(names = "--eval-every", defaultValue = "0",
+            description = "evaluate every N steps as well as at the end (default: only at the end)")
+    int evalEvery;
+    @Option(names = "--eval-batch", defaultValue = "64", description = "evaluation batch (default: ${DEFAULT-VALUE})")
+    int evalBatch;
+    @Option(names = "--seed", defaultValue = "42", description = "seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    /** Validates what does not need data or weights; each failure names the option. */
+    void validate() {
+        if (!task.equals("imdb")) {
+            throw new IllegalArgumentException("unknown task '" + task + "'; expected imdb");
+        }
+        Validation.rate(rate);
+        Validation.positive("--batch", batch);
+        Validation.positive("--steps", steps);
+        Validation.positive("--eval-examples", evalExamples);
+        Validation.positive("--eval-batch", evalBatch);
+        if (seq < 2 || seq > 512) {
+            throw new IllegalArgumentException("--seq must be in [2, 512] (BERT's position table), got " + seq);
+        }
+        if (!(lr > 0)) {
+            throw new IllegalArgumentException("--lr must be positive, got " + lr);
+        }
+        if (!(warmup >= 0 && warmup < 1)) {
+            throw new IllegalArgumentException("--warmup must be in [0, 1), got " + warmup);
+        }
+        if (epochs != null && !(epochs > 0)) {
+            throw new IllegalArgumentException("--epochs must be positive, got " + epochs);
+        }
+        if (evalEvery < 0) {
+            throw new IllegalArgumentException("--eval-every must be >= 0, got " + evalEvery);
+        }
+        DeviceChoice.resolve(device);
+    }
+
+    /** These options as command-line arguments (for the child runs). */
+    List<String> toArgs() {
+        List<String> args = new ArrayList<>(List.of("--model", model, "--task", task, "--device", device,
+                "--rate", Double.toString(rate), "--batch", Integer.toString(batch), "--seq", Integer.toString(seq),
+                "--lr", Float.toString(lr), "--warmup", Double.toString(warmup), "--steps", Integer.toString(steps),
+                "--eval-examples", Integer.toString(evalExamples), "--eval-every", Integer.toString(evalEvery),
+                "--eval-batch", Integer.toString(evalBatch), "--seed", Long.toString(seed)));
+        if (epochs != null) {
+            args.add("--epochs");
+            args.add(Double.toString(epochs));
+        }
+        return args;
+    }
+}

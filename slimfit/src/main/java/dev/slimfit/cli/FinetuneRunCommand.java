@@ -1,0 +1,103 @@
+package dev.slimfit.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slimfit.engine.Category;
+import dev.slimfit.engine.Device;
+import dev.slimfit.report.ProgressPrinter;
+import dev.slimfit.report.StepLog;
+import dev.slimfit.report.TimelinePlot;
+import dev.slimfit.train.MethodOptions;
+import dev.slimfit.train.Mode;
+import dev.slimfit.train.RunResult;
+import dev.slimfit.train.Trainer;
+import dev.slimfit.train.TrainerOptions;
+import dev.slimfit.train.TrainingListeners;
+import dev.slimfit.train.data.ImdbSplits;
+import dev.slimfit.train.task.TextClassificationTask;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * One mode of {@code finetune}, in its own JVM: loads the model and data, trains, evaluates, and writes
+ * report.json, steps.jsonl and memory-timeline.png into {@code --output}; prints a {@code RESULT} line.
+ */
+@Command(name = "finetune-run", hidden = true, description = "internal: one mode of the finetune command")
+public final class FinetuneRunCommand implements Callable<Integer> {
+
+    @Mixin
+    FinetuneOptions options;
+    @Option(names = "--mode", required = true)
+    String mode;
+    @Option(names = "--output", required = true)
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+        options.validate();
+        Mode m = Mode.parse(mode);
+        MethodOptions method = MethodOptions.of(m, options.rate);
+        Device device = DeviceChoice.resolve(options.device);
+        Files.createDirectories(output);
+        String prefix = "[" + m.cliName() + "]";
+        System.out.println(prefix + " loading IMDB and " + options.model + "...");
+        TextClassificationTask.Split[] splits = ImdbSplits.load(options.evalExamples);
+        int steps = options.epochs == null ? options.steps
+                : (int) Math.ceil(options.epochs * (splits[0].size() / options.batch));
+        if (options.batch > splits[0].size()) {
+            throw new IllegalArgumentException("--batch " + options.batch + " exceeds the " + splits[0].size()
+                    + " training examples");
+        }
+        PretrainedBert.Loaded loaded = PretrainedBert.classifier(options.model, device, 2, options.seed,
+                method.attentionDropoutOnValues());
+        String description = loaded.description() + " on IMDB (" + splits[0].size() + " train / "
+                + splits[1].size() + " eval reviews, seq " + options.seq + ")";
+        try (TextClassificationTask task = new TextClassificationTask(loaded.model(), loaded.tokenizer(), splits[0],
+                splits[1], options.seq, loaded.notLoaded(), description);
+             StepLog stepLog = new StepLog(output.resolve("steps.jsonl"))) {
+            System.out.println(prefix + " " + description + "; not from the checkpoint (random): "
+                    + loaded.notLoaded());
+            TrainerOptions trainerOptions = new TrainerOptions(steps, options.batch, options.lr, options.warmup,
+                    options.evalEvery, options.evalBatch, options.seed);
+            device.ledger().resetPeaks();
+            Trainer trainer = new Trainer(task, trainerOptions, method,
+                    new TrainingListeners(stepLog, new ProgressPrinter(System.out, prefix, steps)));
+            RunResult result = trainer.run(m.cliName());
+            TimelinePlot.write(device.ledger().timeline(), "memory ledger: " + m.cliName() + ", " + description,
+                    output.resolve("memory-timeline.png"));
+            ObjectNode json = toJson(result, method, trainerOptions, description);
+            new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(output.resolve("report.json").toFile(),
+                    json);
+            System.out.println("RESULT " + new ObjectMapper().writeValueAsString(json));
+        }
+        return 0;
+    }
+
+    static ObjectNode toJson(RunResult r, MethodOptions method, TrainerOptions options, String description) {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode json = mapper.createObjectNode();
+        json.put("mode", r.mode());
+        json.put("description", description);
+        json.set("method", mapper.valueToTree(method));
+        json.set("options", mapper.valueToTree(options));
+        json.set("metrics", mapper.valueToTree(r.finalMetrics()));
+        json.set("evaluations", mapper.valueToTree(r.evaluations()));
+        ObjectNode peak = json.putObject("ledgerPeakBytes");
+        for (Category c : Category.values()) {
+            peak.put(c.name().toLowerCase(Locale.ROOT), r.peakBytesByCategory()[c.ordinal()]);
+        }
+        peak.put("total", r.peakTotalBytes());
+        json.put("peakRssBytes", r.peakResidentBytes());
+        json.put("meanStepMillis", r.meanStepMillis());
+        json.put("trainSeconds", r.trainSeconds());
+        json.put("meanFrozen", r.meanFrozen());
+        json.put("candidates", r.candidates());
+        return json;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.slimfit.cli;
+
+import dev.slimfit.engine.Device;
+import dev.slimfit.model.assets.MiniLmAssets;
+import dev.slimfit.model.bert.BertConfig;
+import dev.slimfit.model.bert.BertForSequenceClassification;
+import dev.slimfit.model.checkpoint.CheckpointFolder;
+import dev.slimfit.model.checkpoint.LoadReport;
+import dev.slimfit.model.checkpoint.onnx.MiniLmOnnxImporter;
+import dev.slimfit.model.tokenizer.WordPieceTokenizer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The {@code --model} option: {@code minilm} (the real pretrained all-MiniLM-L6-v2 shipped in a Maven jar) or a
+ * Hugging Face checkpoint folder (config.json, model.safetensors, tokenizer.json or vocab.txt). A classification
+ * model is built with a random head, the pretrained weights are loaded, and the parameters the checkpoint did not
+ * provide are reported (they start random).
+ */
+public final class PretrainedBert {
+
+    /** The model, its tokenizer and what the checkpoint did not provide. */
+    public record Loaded(BertForSequenceClassification model, WordPieceTokenizer tokenizer, List<String> notLoaded,
+                         String description) {
+    }
+
+    private PretrainedBert() {
+    }
+
+    public static Loaded classifier(String spec, Device device, int numLabels, long seed,
+                                    boolean attentionDropoutOnValues) throws IOException {
+        if (spec.equals("minilm")) {
+            BertConfig config = MiniLmOnnxImporter.config().withNumLabels(numLabels);
+            BertForSequenceClassification model = new BertForSequenceClassification(device, config, seed,
+                    attentionDropoutOnValues);
+            try {
+                model.initialize(seed);
+                LoadReport report = MiniLmOnnxImporter.importInto(model);
+                return new Loaded(model, MiniLmAssets.tokenizer(), report.missing(),
+                        "all-MiniLM-L6-v2 (pretrained, " + MiniLmAssets.MAVEN_ARTIFACT + ")");
+            } catch (IOException | RuntimeException e) {
+                model.close();
+                throw e;
+            }
+        }
+        Path folder = Path.of(spec);
+        if (!Files.isDirectory(folder)) {
+            throw new IllegalArgumentException("--model: '" + spec + "' is neither 'minilm' nor a checkpoint folder");
+        }
+        BertConfig config = CheckpointFolder.readBertConfig(folder).withNumLabels(numLabels);
+        BertForSequenceClassification model = new BertForSequenceClassification(device, config, seed,
+                attentionDropoutOnValues);
+        try {
+            model.initialize(seed);
+            LoadReport report = CheckpointFolder.load(model, folder, false);
+            return new Loaded(model, tokenizer(folder), report.missing(), "checkpoint " + folder);
+        } catch (IOException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    private static WordPieceTokenizer tokenizer(Path folder) throws IOException {
+        Path json = folder.resolve("tokenizer.json");
+        if (Files.isRegularFile(json)) {
+            return WordPieceTokenizer.fromTokenizerJson(json);
+        }
+        Path vocab = folder.resolve("vocab.txt");
+        if (Files.isRegularFile(vocab)) {
+            return WordPieceTokenizer.fromVocabTxt(vocab, dev.slimfit.model.tokenizer.BertVocabOptions.uncased());
+        }
+        throw new IllegalArgumentException("checkpoint folder " + folder + " has neither tokenizer.json nor vocab.txt");
+    }
+}
