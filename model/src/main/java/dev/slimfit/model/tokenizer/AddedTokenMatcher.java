@@ -41,10 +41,6 @@ final class AddedTokenMatcher {
         this.firstChars = first.toString();
     }
 
-    boolean isEmpty() {
-        return patterns.length == 0;
-    }
-
     /** The pieces of {@code text} in order; plain pieces are never empty. */
     List<Piece> split(String text) {
         List<Piece> pieces = new ArrayList<>(1);

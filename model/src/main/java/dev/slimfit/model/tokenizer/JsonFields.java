@@ -1,6 +1,7 @@
 package dev.slimfit.model.tokenizer;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Locale;
 
 /**
  * Typed access to the fields of an untrusted JSON document: every missing or mistyped field becomes a
@@ -105,8 +106,8 @@ final class JsonFields {
     }
 
     static String describe(JsonNode node) {
-        String text = node.isContainerNode() ? node.getNodeType().name().toLowerCase(java.util.Locale.ROOT)
-                : node.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + " " + node;
+        String type = node.getNodeType().name().toLowerCase(Locale.ROOT);
+        String text = node.isContainerNode() ? type : type + " " + node;
         return text.length() > 80 ? text.substring(0, 80) + "..." : text;
     }
 }

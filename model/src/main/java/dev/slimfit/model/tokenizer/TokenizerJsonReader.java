@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -107,8 +106,7 @@ final class TokenizerJsonReader {
             int size = vocabNode.size();
             Map<String, Integer> ids = new HashMap<>(size * 2);
             String[] tokenOfId = new String[size];
-            for (Iterator<Map.Entry<String, JsonNode>> it = vocabNode.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> entry = it.next();
+            for (Map.Entry<String, JsonNode> entry : vocabNode.properties()) {
                 String path = "model.vocab[" + quote(entry.getKey()) + "]";
                 int id = fields.asNonNegativeInt(entry.getValue(), path);
                 if (id >= size) {
@@ -242,8 +240,7 @@ final class TokenizerJsonReader {
         private SequenceTemplate templateProcessing(JsonNode node, int idLimit) throws TokenizerFileException {
             Map<String, int[]> specials = new HashMap<>();
             JsonNode map = fields.object(node, "special_tokens", "post_processor.special_tokens");
-            for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> entry = it.next();
+            for (Map.Entry<String, JsonNode> entry : map.properties()) {
                 String path = "post_processor.special_tokens[" + quote(entry.getKey()) + "]";
                 JsonNode special = entry.getValue();
                 if (!special.isObject()) {

@@ -9,7 +9,6 @@ package dev.slimfit.model.tokenizer;
 final class WordPieceModel {
 
     private final Vocabulary vocabulary;
-    private final String unkToken;
     private final int unkId;
     private final String continuingPrefix;
     private final int maxInputCharsPerWord;
@@ -29,7 +28,6 @@ final class WordPieceModel {
             throw new IllegalArgumentException("WordPiece: maxInputCharsPerWord " + maxInputCharsPerWord + " < 0");
         }
         this.vocabulary = vocabulary;
-        this.unkToken = unkToken;
         this.unkId = vocabulary.id(unkToken);
         this.continuingPrefix = continuingPrefix;
         this.maxInputCharsPerWord = maxInputCharsPerWord;
@@ -38,10 +36,6 @@ final class WordPieceModel {
 
     Vocabulary vocabulary() {
         return vocabulary;
-    }
-
-    String unkToken() {
-        return unkToken;
     }
 
     /** Appends the ids of {@code word}'s pieces (or the unknown id) to {@code ids}. */

@@ -31,6 +31,7 @@ final class TokenizerFixtures {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static Path miniLmJson;
     private static List<String> reviews;
+    private static ObjectNode miniLmTree;
 
     private TokenizerFixtures() {
     }
@@ -96,11 +97,18 @@ final class TokenizerFixtures {
 
     /** Writes a copy of the MiniLM tokenizer.json changed by {@code edit} into {@code dir}. */
     static Path variant(Path dir, String name, Consumer<ObjectNode> edit) throws IOException {
-        ObjectNode root = (ObjectNode) JSON.readTree(miniLmTokenizerJson().toFile());
+        ObjectNode root = miniLmTree().deepCopy();
         edit.accept(root);
         Path file = dir.resolve(name + ".json");
         JSON.writeValue(file.toFile(), root);
         return file;
+    }
+
+    private static synchronized ObjectNode miniLmTree() throws IOException {
+        if (miniLmTree == null) {
+            miniLmTree = (ObjectNode) JSON.readTree(miniLmTokenizerJson().toFile());
+        }
+        return miniLmTree;
     }
 
     static ObjectMapper json() {
@@ -146,6 +154,7 @@ final class TokenizerFixtures {
                 "a\u0000b\u0001c\u007Fd\u0085e\u200Bf\u200Dg\uFEFFh\uFFFDi\u00ADj",
                 "line1\r\nline2\tcol\u000Bvt\u000Cff\u001Cfs",
                 "\uE000private\uF8FF use \uDB80\uDC00",
+                "lone \uD800surrogates a\uDC00b \uDBFF",
                 "zero\u200Bwidth\u2060joiner\u202Ebidi\u2066",
                 // very long words around max_input_chars_per_word (100)
                 "a".repeat(99),
