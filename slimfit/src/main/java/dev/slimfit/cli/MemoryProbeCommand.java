@@ -13,16 +13,14 @@ import dev.slimfit.train.StepRecord;
 import dev.slimfit.train.Trainer;
 import dev.slimfit.train.TrainerOptions;
 import dev.slimfit.train.TrainingListener;
+import dev.slimfit.train.memory.LedgerBreakdown;
 import dev.slimfit.train.task.SyntheticBertTask;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One mode of {@code memory}, run in its own JVM: warm-up steps on tiny batches build the optimizer state and the
@@ -36,7 +34,6 @@ public final class MemoryProbeCommand implements Callable<Integer> {
     static final int WARMUP_SEQUENCE = 8;
     /** Batch of the warm-up steps. */
     static final int WARMUP_BATCH = 1;
-    private static final Pattern LAYER = Pattern.compile("layer\\.(\\d+)\\.");
 
     @Option(names = "--config", required = true)
     String config;
@@ -88,7 +85,7 @@ public final class MemoryProbeCommand implements Callable<Integer> {
             result.put("stepMillis", measured.millis());
             result.put("frozen", measured.frozen());
             result.put("candidates", measured.candidates());
-            result.put("activationByLayer", activationByLayer(snapshot));
+            result.put("activationByLayer", LedgerBreakdown.byLayer(snapshot, Category.ACTIVATION));
             System.out.println("RESULT " + new ObjectMapper().writeValueAsString(result));
         }
         return 0;
@@ -117,14 +114,4 @@ public final class MemoryProbeCommand implements Callable<Integer> {
         return out;
     }
 
-    /** Peak activation bytes per encoder layer (owners named {@code ...layer.N....}), and outside any layer. */
-    static Map<String, Long> activationByLayer(LedgerSnapshot snapshot) {
-        Map<String, Long> byLayer = new TreeMap<>();
-        for (LedgerSnapshot.OwnerUsage usage : snapshot.owners(Category.ACTIVATION)) {
-            Matcher matcher = LAYER.matcher(usage.owner());
-            String key = matcher.find() ? String.format("layer.%02d", Integer.parseInt(matcher.group(1))) : "other";
-            byLayer.merge(key, usage.peak(), Long::sum);
-        }
-        return byLayer;
-    }
 }

@@ -41,6 +41,7 @@ public final class Trainer {
     private final DataOrder order;
     private final Map<String, Integer> consecutiveFrozen = new HashMap<>();
     private int step;
+    private FreezePlan lastPlan;
 
     public Trainer(Task task, TrainerOptions options, MethodOptions method, TrainingListener listener) {
         this.task = task;
@@ -68,6 +69,11 @@ public final class Trainer {
 
     public int step() {
         return step;
+    }
+
+    /** The freeze plan of the last step (null before the first). */
+    public FreezePlan lastPlan() {
+        return lastPlan;
     }
 
     public IlsScheduler scheduler() {
@@ -119,6 +125,7 @@ public final class Trainer {
         long start = System.nanoTime();
         FreezePlan plan = scheduler != null ? scheduler.plan() : FreezePlan.none(candidates);
         plan.apply(parameters);
+        lastPlan = plan;
         ledger.mark("step " + (step + 1));
         ledger.resetPeaks();
         double lossValue;

@@ -30,7 +30,7 @@ public final class ReferenceCompression implements SavePolicy {
 
     /** BERT's and ViT's FFN down-projection: {@code ...layer.N.output.dense} (not {@code attention.output.dense}). */
     public static final Predicate<String> BERT_VIT_FFN_DOWN =
-            Pattern.compile("(^|\\.)layer\\.\\d+\\.output\\.dense$").asMatchPredicate();
+            Pattern.compile("(^|\\.)layer\\.\\d+\\.output\\.dense$").asPredicate();
 
     private static final Codec INT8 = new Codec.FixedInt8(INT8_FRACTION_BITS);
     private static final Codec INT4 = new Codec.FixedInt4(INT4_FRACTION_BITS);
