@@ -98,28 +98,35 @@ public final class BertOnnxImporter {
     }
 
     /**
-     * The parameter name of a MatMul's weight: the only reader of the MatMul's output must be an Add whose other
-     * input is an initializer named like a bias of the model; null when the MatMul is not a Linear layer.
+     * The parameter name of a MatMul's weight: among the readers of the MatMul's output exactly one must be an Add
+     * whose other input is an initializer named like a bias of the model; null when the MatMul is not a Linear layer
+     * (a product of two activations, or a weight without a named bias).
      */
     private static String weightNameFromBias(OnnxNode matmul, Map<String, List<OnnxNode>> consumers, OnnxGraph graph,
                                              PrefixRule rule, String basePrefix, Map<String, Tensor> parameters) {
         String product = matmul.outputs().getFirst();
-        List<OnnxNode> readers = consumers.getOrDefault(product, List.of());
-        if (readers.size() != 1 || !readers.getFirst().opType().equals(ADD)
-                || readers.getFirst().inputs().size() != 2) {
-            return null;
+        String found = null;
+        for (OnnxNode reader : consumers.getOrDefault(product, List.of())) {
+            if (!reader.opType().equals(ADD) || reader.inputs().size() != 2) {
+                continue;
+            }
+            String other = reader.inputs().get(0).equals(product) ? reader.inputs().get(1) : reader.inputs().get(0);
+            if (!graph.initializers().containsKey(other)) {
+                continue;
+            }
+            String bias = rule.modelName(basePrefix, other, parameters.containsKey(other));
+            if (!bias.endsWith(BIAS_SUFFIX)) {
+                continue;
+            }
+            String weight = bias.substring(0, bias.length() - BIAS_SUFFIX.length()) + WEIGHT_SUFFIX;
+            if (parameters.containsKey(bias) && parameters.containsKey(weight)) {
+                if (found != null && !found.equals(weight)) {
+                    return null; // two biases claim this product: not a Linear layer we can name
+                }
+                found = weight;
+            }
         }
-        OnnxNode add = readers.getFirst();
-        String other = add.inputs().get(0).equals(product) ? add.inputs().get(1) : add.inputs().get(0);
-        if (!graph.initializers().containsKey(other)) {
-            return null;
-        }
-        String bias = rule.modelName(basePrefix, other, parameters.containsKey(other));
-        if (!bias.endsWith(BIAS_SUFFIX) || !parameters.containsKey(bias)) {
-            return null;
-        }
-        String weight = bias.substring(0, bias.length() - BIAS_SUFFIX.length()) + WEIGHT_SUFFIX;
-        return parameters.containsKey(weight) ? weight : null;
+        return found;
     }
 
     private static void assign(String file, Map<String, Source> sources, String parameter, Source source)
