@@ -8,7 +8,8 @@ import dev.slimfit.model.checkpoint.LoadReport;
 import dev.slimfit.model.checkpoint.PrefixRule;
 import dev.slimfit.model.nn.Module;
 
-import java.util.ArrayList;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,9 +25,10 @@ import java.util.Set;
  * matrix is transposed into the Linear layout [out, in].
  *
  * <p>As with safetensors, everything is checked before anything is copied (names, dtypes, shapes, that no two
- * initializers fill one parameter), names follow the base-model {@link PrefixRule}, and nothing is allocated: the
- * data goes from the mapped file into the parameters. Initializers that are not weights (position ids, constants)
- * are listed as unexpected in the report.
+ * initializers fill one parameter, and, unless allowed, that every parameter has its initializer), names follow the
+ * base-model {@link PrefixRule}, and nothing is allocated: the data goes from the mapped file into the parameters.
+ * Initializers that are not weights (position ids, constants) are listed as unexpected in the report; a graph holds
+ * such constants, so they are never an error.
  */
 public final class BertOnnxImporter {
 
@@ -42,12 +44,18 @@ public final class BertOnnxImporter {
     private record Source(OnnxInitializer initializer, boolean transposed) {
     }
 
-    /** Imports into one of this project's BERT models (base or task model). */
-    public static LoadReport importInto(Module model, OnnxModelFile onnx) throws CheckpointFormatException {
-        return importInto(model, Architecture.BERT_MODEL.basePrefix(), onnx);
+    /**
+     * Imports into one of this project's BERT models (base or task model).
+     *
+     * @param allowMissing whether parameters without an initializer (a task head, a pooler) are only reported;
+     *                     otherwise they are an error before anything is copied
+     */
+    public static LoadReport importInto(Module model, OnnxModelFile onnx, boolean allowMissing)
+            throws CheckpointFormatException {
+        return importInto(model, Architecture.BERT_MODEL.basePrefix(), onnx, allowMissing);
     }
 
-    public static LoadReport importInto(Module model, String basePrefix, OnnxModelFile onnx)
+    public static LoadReport importInto(Module model, String basePrefix, OnnxModelFile onnx, boolean allowMissing)
             throws CheckpointFormatException {
         String file = onnx.source();
         OnnxGraph graph = onnx.graph();
@@ -82,19 +90,17 @@ public final class BertOnnxImporter {
             check(file, s.getKey(), s.getValue(), parameters.get(s.getKey()));
         }
 
-        List<String> loaded = new ArrayList<>();
-        List<String> missing = new ArrayList<>();
-        for (Map.Entry<String, Tensor> p : parameters.entrySet()) {
-            Source source = sources.get(p.getKey());
-            if (source == null) {
-                missing.add(p.getKey());
-                continue;
-            }
-            copy(onnx, source, p.getValue());
-            loaded.add(p.getKey());
-        }
+        List<String> loaded = parameters.keySet().stream().filter(sources::containsKey).toList();
+        List<String> missing = parameters.keySet().stream().filter(name -> !sources.containsKey(name)).toList();
         List<String> unused = graph.initializers().keySet().stream().filter(n -> !used.contains(n)).toList();
-        return new LoadReport(file, rule, loaded, missing, unused);
+        LoadReport report = new LoadReport(file, rule, loaded, missing, unused);
+        if (!allowMissing) {
+            report.requireComplete();
+        }
+        for (String name : loaded) {
+            copy(onnx, sources.get(name), parameters.get(name));
+        }
+        return report;
     }
 
     /**
@@ -157,14 +163,14 @@ public final class BertOnnxImporter {
             same = found[i] == expected[i];
         }
         if (!same) {
-            throw CheckpointFormatException.tensor(file, init.name(), "dims " + java.util.Arrays.toString(expected)
+            throw CheckpointFormatException.tensor(file, init.name(), "dims " + Arrays.toString(expected)
                     + " expected" + role + (source.transposed() ? " as a MatMul weight [in, out]" : "")
                     + ", file has " + init.dimsText());
         }
     }
 
     private static void copy(OnnxModelFile onnx, Source source, Tensor target) {
-        var data = onnx.data(source.initializer());
+        MemorySegment data = onnx.data(source.initializer());
         if (source.transposed()) {
             long in = source.initializer().dim(0);
             long out = source.initializer().dim(1);

@@ -51,7 +51,7 @@ class BertOnnxImporterTest {
     static LoadReport importBytes(dev.slimfit.model.nn.Module model, byte[] onnx, String source)
             throws CheckpointFormatException {
         try (OnnxModelFile file = OnnxModelFile.of(MemorySegment.ofArray(onnx), source)) {
-            return BertOnnxImporter.importInto(model, file);
+            return BertOnnxImporter.importInto(model, file, true);
         }
     }
 

@@ -63,7 +63,7 @@ class MiniLmLedgerTest {
         CpuDevice device = freshDevice("minilm-report");
         try (BertModel model = new BertModel("", device, MiniLmOnnxImporter.config(),
                 new dev.slimfit.engine.RandomStream(0), MiniLmOnnxImporter.HAS_POOLER, false)) {
-            LoadReport report = MiniLmOnnxImporter.importInto(model);
+            LoadReport report = MiniLmOnnxImporter.importInto(model, true);
             assertTrue(report.isComplete(), report.toString());
             assertEquals(model.namedParameters().size(), report.loaded().size());
             // the only initializer that is not a weight is the position-id buffer

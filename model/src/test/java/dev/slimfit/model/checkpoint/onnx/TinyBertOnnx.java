@@ -22,7 +22,7 @@ import java.util.Map;
  */
 final class TinyBertOnnx {
 
-    /** One initializer; {@code declaredLength} overrides the length written before raw_data when not negative. */
+    /** One initializer; {@code declaredLength}, when set, replaces the length written before raw_data. */
     static final class Init {
         String name;
         int dataType;
@@ -31,7 +31,7 @@ final class TinyBertOnnx {
         boolean asFloatData;
         boolean external;
         boolean packedDims = true;
-        long declaredLength = -1;
+        Long declaredLength;
 
         Init(String name, int dataType, long[] dims, byte[] data) {
             this.name = name;
@@ -186,7 +186,7 @@ final class TinyBertOnnx {
             o.writeString(8, i.name);
             if (!i.asFloatData) {
                 o.writeTag(9, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-                o.writeUInt64NoTag(i.declaredLength >= 0 ? i.declaredLength : i.data.length);
+                o.writeUInt64NoTag(i.declaredLength != null ? i.declaredLength : i.data.length);
                 o.writeRawBytes(i.data);
             }
             if (i.external) {
