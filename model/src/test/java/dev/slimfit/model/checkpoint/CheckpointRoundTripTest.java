@@ -21,10 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 import static dev.slimfit.model.checkpoint.CheckpointTestSupport.assertSameBytes;
 import static dev.slimfit.model.checkpoint.CheckpointTestSupport.freshDevice;
@@ -89,7 +91,7 @@ class CheckpointRoundTripTest {
         BertConfig config = TinyModels.bert(2, 0.0f);
         try (BertModel base = new BertModel("", device, config, new RandomStream(1), true, false);
              BertForSequenceClassification task = new BertForSequenceClassification(device, config, 3, false)) {
-            base.initialize(new java.util.SplittableRandom(random.nextLong()));
+            base.initialize(new SplittableRandom(random.nextLong()));
             CheckpointFolder.save(base, folder);
             LoadReport report = CheckpointFolder.load(task, folder, LoadOptions.ALLOW_MISSING);
 
@@ -108,7 +110,7 @@ class CheckpointRoundTripTest {
                     () -> CheckpointFolder.load(task, folder, LoadOptions.EXACT));
             assertTrue(e.getMessage().contains("classifier.weight"), e.getMessage());
             assertSameBytes(reinitialised, snapshot(task), "an exact load that misses the head copies nothing");
-            assertTrue(!java.util.Arrays.equals(loaded.get("bert.embeddings.word_embeddings.weight"),
+            assertTrue(!Arrays.equals(loaded.get("bert.embeddings.word_embeddings.weight"),
                     reinitialised.get("bert.embeddings.word_embeddings.weight")), "the model was re-initialised");
         }
     }
@@ -144,7 +146,7 @@ class CheckpointRoundTripTest {
         ViTConfig config = TinyModels.vit(2, 0.0f);
         try (ViTModel base = new ViTModel("", device, config, new RandomStream(1), false);
              ViTForImageClassification task = new ViTForImageClassification(device, config, 2, false)) {
-            base.initialize(new java.util.SplittableRandom(random.nextLong()));
+            base.initialize(new SplittableRandom(random.nextLong()));
             CheckpointFolder.save(base, folder);
             LoadReport report = CheckpointFolder.load(task, folder, LoadOptions.ALLOW_MISSING);
             assertEquals(PrefixRule.ADD_PREFIX, report.rule());

@@ -24,10 +24,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 
@@ -289,7 +290,7 @@ class UntrustedSafetensorsTest {
 
         // the data in a random order, each entry pointing at its bytes: the same model
         List<String> order = new ArrayList<>(tensorNames());
-        java.util.Collections.shuffle(order, new java.util.Random(random.nextLong()));
+        Collections.shuffle(order, new Random(random.nextLong()));
         assertTrue(check("data shuffled", rebuilt(order, Map.of(), Map.of())).loaded());
         assertSameBytes(snapshot(saved), snapshot(target), random.describe());
     }

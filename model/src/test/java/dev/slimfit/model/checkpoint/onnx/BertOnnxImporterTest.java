@@ -10,6 +10,7 @@ import dev.slimfit.model.bert.BertModel;
 import dev.slimfit.model.checkpoint.CheckpointFormatException;
 import dev.slimfit.model.checkpoint.LoadReport;
 import dev.slimfit.model.checkpoint.PrefixRule;
+import dev.slimfit.model.nn.Module;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -48,7 +49,7 @@ class BertOnnxImporterTest {
         return model;
     }
 
-    static LoadReport importBytes(dev.slimfit.model.nn.Module model, byte[] onnx, String source)
+    static LoadReport importBytes(Module model, byte[] onnx, String source)
             throws CheckpointFormatException {
         try (OnnxModelFile file = OnnxModelFile.of(MemorySegment.ofArray(onnx), source)) {
             return BertOnnxImporter.importInto(model, file, true);

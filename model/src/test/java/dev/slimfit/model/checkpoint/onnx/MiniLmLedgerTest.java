@@ -3,6 +3,7 @@ package dev.slimfit.model.checkpoint.onnx;
 import dev.slimfit.engine.Category;
 import dev.slimfit.engine.CpuDevice;
 import dev.slimfit.engine.MemoryLedger;
+import dev.slimfit.engine.RandomStream;
 import dev.slimfit.engine.Scope;
 import dev.slimfit.engine.Tensor;
 import dev.slimfit.engine.autograd.Autograd;
@@ -39,13 +40,13 @@ class MiniLmLedgerTest {
             assertEquals(parameters, ledger.peakTotal(), "the import allocated nothing beyond the parameters");
 
             BertBatch batch = batch();
-            try (Scope scope = Scope.open(); GradMode.Restore noGrad = GradMode.disabled()) {
+            try (Scope _ = Scope.open(); GradMode.Restore _ = GradMode.disabled()) {
                 model.forward(batch);
             }
             assertOnlyParameters(ledger, parameters, "after an inference batch");
             assertEquals(0, ledger.peak(Category.ACTIVATION), "inference saves nothing");
 
-            try (Scope scope = Scope.open()) {
+            try (Scope _ = Scope.open()) {
                 Tensor hidden = model.forward(batch);
                 Tensor loss = Ops.mean(hidden);
                 Autograd.backward(loss);
@@ -62,7 +63,7 @@ class MiniLmLedgerTest {
     void theReportAccountsForEveryWeightOfTheFile() throws IOException {
         CpuDevice device = freshDevice("minilm-report");
         try (BertModel model = new BertModel("", device, MiniLmOnnxImporter.config(),
-                new dev.slimfit.engine.RandomStream(0), MiniLmOnnxImporter.HAS_POOLER, false)) {
+                new RandomStream(0), MiniLmOnnxImporter.HAS_POOLER, false)) {
             LoadReport report = MiniLmOnnxImporter.importInto(model, true);
             assertTrue(report.isComplete(), report.toString());
             assertEquals(model.namedParameters().size(), report.loaded().size());

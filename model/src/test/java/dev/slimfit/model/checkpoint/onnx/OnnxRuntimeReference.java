@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
 /** onnxruntime running the MiniLM ONNX file from the jar: the third-party forward pass the parity test trusts. */
@@ -25,7 +26,7 @@ final class OnnxRuntimeReference {
         Path model = Files.createTempFile("minilm-ort-", ".onnx");
         try {
             try (InputStream in = MiniLmAssets.openOnnx()) {
-                Files.copy(in, model, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(in, model, StandardCopyOption.REPLACE_EXISTING);
             }
             OrtEnvironment env = OrtEnvironment.getEnvironment();
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();

@@ -18,6 +18,7 @@ import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -176,7 +177,7 @@ class UntrustedOnnxTest {
             MemorySegment file = readAsset(arena);
             long size = file.byteSize();
             checksum = checksum(miniLm);
-            List<Long> cuts = new java.util.ArrayList<>();
+            List<Long> cuts = new ArrayList<>();
             for (int i = 1; i < 24; i++) {
                 cuts.add(size * i / 24 + random.nextInt(1024));
             }
