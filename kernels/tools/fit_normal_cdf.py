@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Fits the polynomial coefficients of dev.slimfit.kernels.cpu.NormalCdfVectors (the float GELU's Φ).
+"""Fits the polynomial coefficients of dev.slimfit.kernels.cpu.NormalCdfVectors (the float GELU's Φ) and of
+dev.slimfit.kernels.cpu.VectorExp (e^r on the reduced range |r| <= ln2/2, degree EXP_DEGREE).
 
 Φ(x) is split in two regions:
   −TAIL_START <= x <= CENTRAL_LIMIT:  Φ(x) = ½ + x·P(x²)      P approximates (Φ(x) − ½)/x on |x| <= CENTRAL_LIMIT
@@ -23,6 +24,7 @@ TAIL_LIMIT = 14.5       # φ(14.5) underflows to 0 in float, so larger |x| need 
 TAIL_SCALE = 4.0
 TAIL_DEGREE = 10
 NODES = 2000
+EXP_DEGREE = 6
 
 
 def cdf(x):
@@ -60,6 +62,10 @@ def main():
     tail_target = np.array([float(upper_tail(v) / pdf(v)) for v in a])
     tail, tail_error = relative_fit(1 / (1 + a / TAIL_SCALE), tail_target, TAIL_DEGREE)
 
+    half_ln2 = float(mp.log(2) / 2)
+    r = chebyshev_nodes(-half_ln2, half_ln2, NODES)
+    exp, exp_error = relative_fit(r, np.array([float(mp.exp(v)) for v in r]), EXP_DEGREE)
+
     def java(values):
         return "{" + ", ".join("%.9e" % v for v in values) + "}"
 
@@ -67,6 +73,8 @@ def main():
     print(java(central))
     print("TAIL (t powers 0..%d), max relative error %.2e:" % (TAIL_DEGREE, tail_error))
     print(java(tail))
+    print("EXP (r powers 0..%d), max relative error %.2e:" % (EXP_DEGREE, exp_error))
+    print(java(exp))
 
 
 if __name__ == "__main__":

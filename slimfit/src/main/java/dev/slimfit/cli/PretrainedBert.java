@@ -5,6 +5,7 @@ import dev.slimfit.model.assets.MiniLmAssets;
 import dev.slimfit.model.bert.BertConfig;
 import dev.slimfit.model.bert.BertForSequenceClassification;
 import dev.slimfit.model.checkpoint.CheckpointFolder;
+import dev.slimfit.model.checkpoint.LoadOptions;
 import dev.slimfit.model.checkpoint.LoadReport;
 import dev.slimfit.model.checkpoint.onnx.MiniLmOnnxImporter;
 import dev.slimfit.model.tokenizer.WordPieceTokenizer;
@@ -38,7 +39,7 @@ public final class PretrainedBert {
                     attentionDropoutOnValues);
             try {
                 model.initialize(seed);
-                LoadReport report = MiniLmOnnxImporter.importInto(model);
+                LoadReport report = MiniLmOnnxImporter.importInto(model, true);
                 return new Loaded(model, MiniLmAssets.tokenizer(), report.missing(),
                         "all-MiniLM-L6-v2 (pretrained, " + MiniLmAssets.MAVEN_ARTIFACT + ")");
             } catch (IOException | RuntimeException e) {
@@ -55,7 +56,7 @@ public final class PretrainedBert {
                 attentionDropoutOnValues);
         try {
             model.initialize(seed);
-            LoadReport report = CheckpointFolder.load(model, folder, false);
+            LoadReport report = CheckpointFolder.load(model, folder, LoadOptions.ALLOW_MISSING);
             return new Loaded(model, tokenizer(folder), report.missing(), "checkpoint " + folder);
         } catch (IOException | RuntimeException e) {
             model.close();

@@ -20,6 +20,9 @@ import static dev.slimfit.kernels.cpu.VectorLoops.ORDER;
  */
 public final class CpuActivations implements Activations {
 
+    /** Elements per GELU tile: 4 KiB of φ scratch, so the second pass reads it from L1. */
+    private static final int TILE = 1024;
+
     private final Parallel parallel;
 
     public CpuActivations(Parallel parallel) {
@@ -29,15 +32,22 @@ public final class CpuActivations implements Activations {
     @Override
     public void geluForward(long n, MemorySegment x, MemorySegment y) {
         parallel.forRange(n, MIN_ELEMENTS_PER_THREAD, (start, end) -> {
-            long i = start;
-            for (long bound = start + FLOATS.loopBound(end - start); i < bound; i += LANES) {
-                long offset = i * Float.BYTES;
-                gelu(load(x, offset)).intoMemorySegment(y, offset, ORDER);
-            }
-            if (i < end) {
-                VectorMask<Float> inRange = FLOATS.indexInRange(i, end);
-                long offset = i * Float.BYTES;
-                gelu(load(x, offset, inRange)).intoMemorySegment(y, offset, ORDER, inRange);
+            float[] density = new float[TILE];
+            for (long tile = start; tile < end; tile += TILE) {
+                int count = (int) Math.min(TILE, end - tile);
+                densityPass(x, tile, count, density);
+                int j = 0;
+                for (int bound = FLOATS.loopBound(count); j < bound; j += LANES) {
+                    long offset = (tile + j) * Float.BYTES;
+                    gelu(load(x, offset), FloatVector.fromArray(FLOATS, density, j))
+                            .intoMemorySegment(y, offset, ORDER);
+                }
+                if (j < count) {
+                    VectorMask<Float> inRange = FLOATS.indexInRange(j, count);
+                    long offset = (tile + j) * Float.BYTES;
+                    gelu(load(x, offset, inRange), FloatVector.fromArray(FLOATS, density, j))
+                            .intoMemorySegment(y, offset, ORDER, inRange);
+                }
             }
         });
     }
@@ -45,18 +55,43 @@ public final class CpuActivations implements Activations {
     @Override
     public void geluBackward(long n, MemorySegment x, MemorySegment dy, MemorySegment dx) {
         parallel.forRange(n, MIN_ELEMENTS_PER_THREAD, (start, end) -> {
-            long i = start;
-            for (long bound = start + FLOATS.loopBound(end - start); i < bound; i += LANES) {
-                long offset = i * Float.BYTES;
-                load(dy, offset).mul(geluDerivative(load(x, offset))).intoMemorySegment(dx, offset, ORDER);
-            }
-            if (i < end) {
-                VectorMask<Float> inRange = FLOATS.indexInRange(i, end);
-                long offset = i * Float.BYTES;
-                load(dy, offset, inRange).mul(geluDerivative(load(x, offset, inRange)))
-                        .intoMemorySegment(dx, offset, ORDER, inRange);
+            float[] density = new float[TILE];
+            for (long tile = start; tile < end; tile += TILE) {
+                int count = (int) Math.min(TILE, end - tile);
+                densityPass(x, tile, count, density);
+                int j = 0;
+                for (int bound = FLOATS.loopBound(count); j < bound; j += LANES) {
+                    long offset = (tile + j) * Float.BYTES;
+                    FloatVector derivative = geluDerivative(load(x, offset), FloatVector.fromArray(FLOATS, density, j));
+                    load(dy, offset).mul(derivative).intoMemorySegment(dx, offset, ORDER);
+                }
+                if (j < count) {
+                    VectorMask<Float> inRange = FLOATS.indexInRange(j, count);
+                    long offset = (tile + j) * Float.BYTES;
+                    FloatVector derivative = geluDerivative(load(x, offset, inRange),
+                            FloatVector.fromArray(FLOATS, density, j));
+                    load(dy, offset, inRange).mul(derivative).intoMemorySegment(dx, offset, ORDER, inRange);
+                }
             }
         });
+    }
+
+    /**
+     * First pass over a tile: φ(x) into {@code density} (whole vectors; lanes past {@code count} hold φ(0)). Φ and
+     * φ in one loop body are more Vector API calls than C2 inlines into one compilation; past that limit it stops
+     * inlining and every intermediate vector is boxed on the heap, ten times slower. Two passes over an L1-sized
+     * tile keep each loop within the limit.
+     */
+    private static void densityPass(MemorySegment x, long tile, int count, float[] density) {
+        int j = 0;
+        for (int bound = FLOATS.loopBound(count); j < bound; j += LANES) {
+            FloatVector xv = load(x, (tile + j) * Float.BYTES);
+            NormalCdfVectors.densityOfClamped(NormalCdfVectors.clampedAbs(xv)).intoArray(density, j);
+        }
+        if (j < count) {
+            FloatVector xv = load(x, (tile + j) * Float.BYTES, FLOATS.indexInRange(j, count));
+            NormalCdfVectors.densityOfClamped(NormalCdfVectors.clampedAbs(xv)).intoArray(density, j);
+        }
     }
 
     @Override
@@ -92,20 +127,19 @@ public final class CpuActivations implements Activations {
         });
     }
 
-    /** x·Φ(x). */
-    static FloatVector gelu(FloatVector x) {
-        return x.mul(NormalCdfVectors.distribution(x, NormalCdfVectors.density(x)));
+    /** x·Φ(x), given φ(x). */
+    static FloatVector gelu(FloatVector x, FloatVector density) {
+        return x.mul(NormalCdfVectors.distribution(x, NormalCdfVectors.clampedAbs(x), density));
     }
 
-    /** Φ(x) + x·φ(x). */
-    static FloatVector geluDerivative(FloatVector x) {
-        FloatVector density = NormalCdfVectors.density(x);
-        return x.fma(density, NormalCdfVectors.distribution(x, density));
+    /** Φ(x) + x·φ(x), given φ(x). */
+    static FloatVector geluDerivative(FloatVector x, FloatVector density) {
+        return x.fma(density, NormalCdfVectors.distribution(x, NormalCdfVectors.clampedAbs(x), density));
     }
 
     /** 1 − y², from the tanh output y. */
     private static FloatVector tanhDerivative(FloatVector y) {
-        return y.fma(y.neg(), y.broadcast(1f));
+        return y.fma(y.neg(), FloatVector.broadcast(FLOATS, 1f));
     }
 
     private static FloatVector load(MemorySegment segment, long offset) {

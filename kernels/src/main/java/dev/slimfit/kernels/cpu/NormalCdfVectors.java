@@ -4,8 +4,10 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
+import static dev.slimfit.kernels.cpu.VectorLoops.FLOATS;
+
 /**
- * The standard normal density φ and distribution Φ on float vectors, for the exact (erf) GELU: the Vector API has
+ * The standard normal density φ and distribution Φ on float vectors ({@link VectorLoops#FLOATS}), for the exact (erf) GELU: the Vector API has
  * no erf. Φ(x) = ½(1 + erf(x/√2)) is computed in two regions of a = |x|:
  *
  * <ul>
@@ -16,7 +18,7 @@ import jdk.incubator.vector.VectorOperators;
  * </ul>
  * The coefficients are weighted least-squares fits of the relative error on Chebyshev nodes, made by
  * {@code kernels/tools/fit_normal_cdf.py} against 40-digit mpmath values; in exact arithmetic both polynomials are
- * within 3e-9 relative of their targets (a float ulp is 6e-8). φ uses the Vector API's EXP of an exactly split
+ * within 3e-9 relative of their targets (a float ulp is 6e-8). φ uses {@link VectorExp} of an exactly split
  * {@code −a²/2}, so the rounding of a² (relative 2⁻²⁴, i.e. an absolute 1e-5 in the exponent at a = 14) does not
  * reach the result. Inputs beyond {@value #TAIL_LIMIT} are clamped: φ(14.5) already underflows to 0 in float.
  */
@@ -54,38 +56,50 @@ final class NormalCdfVectors {
     private NormalCdfVectors() {
     }
 
+    /** |x| limited to {@value #TAIL_LIMIT} (NaN stays NaN): the argument both φ and the tail of Φ start from. */
+    static FloatVector clampedAbs(FloatVector x) {
+        FloatVector a = x.abs();
+        return a.blend(TAIL_LIMIT, a.compare(VectorOperators.GT, TAIL_LIMIT));
+    }
+
     /** φ(x) = e^(−x²/2)/√(2π); 0 beyond ±{@value #TAIL_LIMIT}, NaN for NaN. */
     static FloatVector density(FloatVector x) {
-        FloatVector a = x.abs().min(TAIL_LIMIT);
+        return densityOfClamped(clampedAbs(x));
+    }
+
+    /** φ from {@code a} = {@link #clampedAbs}(x). */
+    static FloatVector densityOfClamped(FloatVector a) {
         FloatVector square = a.mul(a);
         FloatVector squareError = a.fma(a, square.neg()); // a² − square, exactly
         // e^(−(square + error)/2) = e^(−square/2)·(1 − error/2) to float precision since |error| ≤ ulp(square)/2
-        FloatVector correction = squareError.mul(-0.5f * INV_SQRT_2PI).add(INV_SQRT_2PI);
-        return square.mul(-0.5f).lanewise(VectorOperators.EXP).mul(correction);
+        FloatVector correction = squareError.fma(bc(-0.5f * INV_SQRT_2PI), bc(INV_SQRT_2PI));
+        return VectorExp.exp(square.mul(-0.5f)).mul(correction);
     }
 
     /** Φ(x), given {@code density} = φ(x) from {@link #density}. */
     static FloatVector distribution(FloatVector x, FloatVector density) {
-        FloatVector a = x.abs();
-        FloatVector x2 = x.mul(x);
-        FloatVector p = x2.fma(P6, P5).fma(x2, bc(x, P4)).fma(x2, bc(x, P3)).fma(x2, bc(x, P2))
-                .fma(x2, bc(x, P1)).fma(x2, bc(x, P0));
-        FloatVector central = p.fma(x, bc(x, 0.5f));
+        return distribution(x, clampedAbs(x), density);
+    }
 
-        FloatVector t = a.min(TAIL_LIMIT).fma(bc(x, 1 / TAIL_SCALE), bc(x, 1f));
-        t = bc(x, 1f).div(t);
-        FloatVector q = t.fma(Q10, Q9).fma(t, bc(x, Q8)).fma(t, bc(x, Q7)).fma(t, bc(x, Q6)).fma(t, bc(x, Q5))
-                .fma(t, bc(x, Q4)).fma(t, bc(x, Q3))
-                .fma(t, bc(x, Q2)).fma(t, bc(x, Q1)).fma(t, bc(x, Q0));
+    /** Φ(x), given {@code a} = {@link #clampedAbs}(x) and {@code density} = φ(x). */
+    static FloatVector distribution(FloatVector x, FloatVector a, FloatVector density) {
+        FloatVector x2 = x.mul(x);
+        FloatVector p = x2.fma(P6, P5).fma(x2, bc(P4)).fma(x2, bc(P3)).fma(x2, bc(P2)).fma(x2, bc(P1))
+                .fma(x2, bc(P0));
+        FloatVector central = p.fma(x, bc(0.5f));
+
+        FloatVector t = bc(1f).div(a.fma(bc(1 / TAIL_SCALE), bc(1f)));
+        FloatVector q = t.fma(Q10, Q9).fma(t, bc(Q8)).fma(t, bc(Q7)).fma(t, bc(Q6)).fma(t, bc(Q5)).fma(t, bc(Q4))
+                .fma(t, bc(Q3)).fma(t, bc(Q2)).fma(t, bc(Q1)).fma(t, bc(Q0));
         FloatVector upperTail = density.mul(q); // 1 − Φ(|x|)
         VectorMask<Float> negative = x.compare(VectorOperators.LT, 0f);
-        FloatVector tail = bc(x, 1f).sub(upperTail).blend(upperTail, negative);
+        FloatVector tail = bc(1f).sub(upperTail).blend(upperTail, negative);
         VectorMask<Float> centralRegion = x.compare(VectorOperators.LE, CENTRAL_LIMIT)
                 .and(x.compare(VectorOperators.GE, -TAIL_START));
         return tail.blend(central, centralRegion);
     }
 
-    private static FloatVector bc(FloatVector shapeOf, float value) {
-        return shapeOf.broadcast(value);
+    private static FloatVector bc(float value) {
+        return FloatVector.broadcast(FLOATS, value);
     }
 }

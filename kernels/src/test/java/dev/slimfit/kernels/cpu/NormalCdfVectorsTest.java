@@ -43,8 +43,8 @@ class NormalCdfVectorsTest {
             FloatVector density = NormalCdfVectors.density(xv);
             NormalCdfVectors.distribution(xv, density).intoArray(cdf, 0);
             density.intoArray(pdf, 0);
-            CpuActivations.gelu(xv).intoArray(gelu, 0);
-            CpuActivations.geluDerivative(xv).intoArray(derivative, 0);
+            CpuActivations.gelu(xv, density).intoArray(gelu, 0);
+            CpuActivations.geluDerivative(xv, density).intoArray(derivative, 0);
             for (int lane = 0; lane < lanes; lane++) {
                 double xi = x[i + lane];
                 double exactCdf = Erf.standardNormalCdf(xi);

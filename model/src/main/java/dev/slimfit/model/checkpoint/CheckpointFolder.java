@@ -57,7 +57,7 @@ public final class CheckpointFolder {
      * ({@link CheckpointLoader}). Dropout, initializer range and the number of labels may differ: a classifier
      * head of another size shows up as a shape error, a head the file lacks as missing in the report.
      */
-    public static LoadReport load(Module model, Path folder, boolean allowUnexpected) throws IOException {
+    public static LoadReport load(Module model, Path folder, LoadOptions options) throws IOException {
         Architecture architecture = Architecture.of(model);
         Path config = folder.resolve(CONFIG_FILE);
         if (architecture.isBert()) {
@@ -65,7 +65,7 @@ public final class CheckpointFolder {
         } else {
             checkAgreement(config, ConfigJson.readVit(config), Architecture.vitConfigOf(model));
         }
-        return CheckpointLoader.load(model, folder.resolve(WEIGHTS_FILE), allowUnexpected);
+        return CheckpointLoader.load(model, folder.resolve(WEIGHTS_FILE), options);
     }
 
     private static void checkAgreement(Path file, BertConfig saved, BertConfig model) throws CheckpointFormatException {

@@ -16,9 +16,9 @@ import java.util.Map;
  * Loads a safetensors file into a model's existing parameters, by Hugging Face name
  * ({@link Module#namedParameters()}), with the base-model {@link PrefixRule}. Everything is checked before the first
  * byte is copied: each file tensor's shape against its parameter's, its dtype (F32, or F16/BF16/F64 converted), that
- * no two file tensors land on one parameter, and that the file has nothing the model cannot take (unless the caller
- * allows it). So a failed load leaves the model as it was, and a load allocates no tensor memory at all: the data
- * goes from the mapped file into the parameters' buffers.
+ * no two file tensors land on one parameter, and missing or unexpected tensors against the {@link LoadOptions}. So a
+ * failed load leaves the model as it was, and a load allocates no tensor memory at all: the data goes from the
+ * mapped file into the parameters' buffers.
  */
 public final class CheckpointLoader {
 
@@ -26,22 +26,19 @@ public final class CheckpointLoader {
     }
 
     /** Loads {@code file} into one of this project's models (its architecture gives the base-model prefix). */
-    public static LoadReport load(Module model, Path file, boolean allowUnexpected) throws IOException {
-        return load(model, Architecture.of(model).basePrefix(), file, allowUnexpected);
+    public static LoadReport load(Module model, Path file, LoadOptions options) throws IOException {
+        return load(model, Architecture.of(model).basePrefix(), file, options);
     }
 
-    /**
-     * @param basePrefix      the base-model prefix of the model's family ({@code bert}, {@code vit})
-     * @param allowUnexpected whether file tensors without a parameter are only reported (else they are an error)
-     */
-    public static LoadReport load(Module model, String basePrefix, Path file, boolean allowUnexpected)
+    /** @param basePrefix the base-model prefix of the model's family ({@code bert}, {@code vit}) */
+    public static LoadReport load(Module model, String basePrefix, Path file, LoadOptions options)
             throws IOException {
         try (SafetensorsReader reader = SafetensorsReader.open(file)) {
-            return load(model, basePrefix, reader, allowUnexpected);
+            return load(model, basePrefix, reader, options);
         }
     }
 
-    public static LoadReport load(Module model, String basePrefix, SafetensorsReader reader, boolean allowUnexpected)
+    public static LoadReport load(Module model, String basePrefix, SafetensorsReader reader, LoadOptions options)
             throws CheckpointFormatException {
         String source = reader.file().toString();
         Map<String, Tensor> parameters = model.namedParameters();
@@ -64,24 +61,15 @@ public final class CheckpointLoader {
             }
             check(source, entry, name, parameter);
         }
-        if (!unexpected.isEmpty() && !allowUnexpected) {
-            throw CheckpointFormatException.file(source, unexpected.size() + " tensors have no parameter in the "
-                    + "model (" + rule + "): " + LoadReport.abbreviated(unexpected)
-                    + "; allow unexpected tensors to load it anyway");
-        }
+        List<String> loaded = parameters.keySet().stream().filter(sources::containsKey).toList();
+        List<String> missing = parameters.keySet().stream().filter(name -> !sources.containsKey(name)).toList();
+        LoadReport report = new LoadReport(source, rule, loaded, missing, unexpected);
+        report.check(options);
 
-        List<String> loaded = new ArrayList<>();
-        List<String> missing = new ArrayList<>();
-        for (Map.Entry<String, Tensor> p : parameters.entrySet()) {
-            SafetensorsEntry entry = sources.get(p.getKey());
-            if (entry == null) {
-                missing.add(p.getKey());
-            } else {
-                reader.copyInto(entry, p.getValue());
-                loaded.add(p.getKey());
-            }
+        for (String name : loaded) {
+            reader.copyInto(sources.get(name), parameters.get(name));
         }
-        return new LoadReport(source, rule, loaded, missing, unexpected);
+        return report;
     }
 
     private static void check(String source, SafetensorsEntry entry, String parameterName, Tensor parameter)

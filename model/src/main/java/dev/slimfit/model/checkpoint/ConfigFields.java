@@ -2,11 +2,16 @@ package dev.slimfit.model.checkpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.util.Locale;
+
 /**
  * Typed reads of config.json fields: a missing required field or a value of the wrong type is a
  * {@link CheckpointFormatException} naming the file and the field. JSON null counts as absent, as in Python.
  */
 final class ConfigFields {
+
+    /** Longest excerpt of a value quoted in a message: a huge value must not make a huge message. */
+    private static final int MAX_QUOTED_CHARS = 60;
 
     private final String source;
     private final JsonNode root;
@@ -84,12 +89,9 @@ final class ConfigFields {
         return node.intValue();
     }
 
-    /** Longest excerpt of a value quoted in a message. */
-    private static final int MAX_QUOTED_CHARS = 60;
-
     static String describe(JsonNode node) {
         String text = node.toString();
         String quoted = text.length() <= MAX_QUOTED_CHARS ? text : text.substring(0, MAX_QUOTED_CHARS) + "...";
-        return node.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + " " + quoted;
+        return node.getNodeType().name().toLowerCase(Locale.ROOT) + " " + quoted;
     }
 }

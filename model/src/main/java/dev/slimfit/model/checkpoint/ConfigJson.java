@@ -29,7 +29,7 @@ import java.util.TreeMap;
  * <p>Reading: the fields that fix parameter shapes are required; the others default as in transformers
  * (hidden_act "gelu", layer_norm_eps 1e-12, initializer_range 0.02, dropout 0.1 for BERT and 0.0 for ViT,
  * num_channels 3, two labels). The number of labels comes from {@code id2label} (keys "0".."n-1") or
- * {@code num_labels}; if both are there they must agree. Unknown fields are ignored; a settings this engine does not
+ * {@code num_labels}; if both are there they must agree. Unknown fields are ignored; a setting this engine does not
  * implement (another model_type, relative position embeddings, an activation other than erf GELU, a ViT without
  * q/k/v bias) is an error naming the field, as is a missing required field or a value of the wrong type.
  *

@@ -9,7 +9,7 @@ import java.util.List;
  *
  * @param source     the file loaded
  * @param rule       how file names were matched to model names
- * @param loaded     model parameters filled from the file, in model order
+ * @param loaded     model parameters filled from the file
  * @param missing    model parameters the file did not provide, in model order
  * @param unexpected file tensors the model has no parameter for, by their names in the file
  */
@@ -34,6 +34,18 @@ public record LoadReport(String source, PrefixRule rule, List<String> loaded, Li
                     + abbreviated(missing));
         }
         return this;
+    }
+
+    /** Throws, naming the tensors, when the report shows what {@code options} do not allow. */
+    public void check(LoadOptions options) throws CheckpointFormatException {
+        if (!options.allowUnexpected() && !unexpected.isEmpty()) {
+            throw CheckpointFormatException.file(source, unexpected.size() + " tensors have no parameter in the "
+                    + "model (" + rule + "): " + abbreviated(unexpected) + "; allow unexpected tensors to load it "
+                    + "anyway");
+        }
+        if (!options.allowMissing()) {
+            requireComplete();
+        }
     }
 
     /** At most this many names are listed in a message. */

@@ -21,10 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 import static dev.slimfit.model.checkpoint.CheckpointTestSupport.assertSameBytes;
 import static dev.slimfit.model.checkpoint.CheckpointTestSupport.freshDevice;
@@ -59,7 +61,7 @@ class CheckpointRoundTripTest {
             CheckpointFolder.save(saved, folder);
             assertEquals(config, CheckpointFolder.readBertConfig(folder), "config.json round trip");
 
-            LoadReport report = CheckpointFolder.load(loaded, folder, false);
+            LoadReport report = CheckpointFolder.load(loaded, folder, LoadOptions.EXACT);
             assertSameBytes(snapshot(saved), snapshot(loaded), "BERT " + random.describe());
             assertEquals(PrefixRule.AS_IS, report.rule());
             assertTrue(report.isComplete() && report.unexpected().isEmpty(), report.toString());
@@ -78,7 +80,7 @@ class CheckpointRoundTripTest {
             saved.initialize(random.nextLong());
             CheckpointFolder.save(saved, folder);
             assertEquals(config, CheckpointFolder.readVitConfig(folder), "config.json round trip");
-            LoadReport report = CheckpointFolder.load(loaded, folder, false).requireComplete();
+            LoadReport report = CheckpointFolder.load(loaded, folder, LoadOptions.EXACT);
             assertSameBytes(snapshot(saved), snapshot(loaded), "ViT " + random.describe());
             assertTrue(report.unexpected().isEmpty(), report.toString());
         }
@@ -89,9 +91,9 @@ class CheckpointRoundTripTest {
         BertConfig config = TinyModels.bert(2, 0.0f);
         try (BertModel base = new BertModel("", device, config, new RandomStream(1), true, false);
              BertForSequenceClassification task = new BertForSequenceClassification(device, config, 3, false)) {
-            base.initialize(new java.util.SplittableRandom(random.nextLong()));
+            base.initialize(new SplittableRandom(random.nextLong()));
             CheckpointFolder.save(base, folder);
-            LoadReport report = CheckpointFolder.load(task, folder, false);
+            LoadReport report = CheckpointFolder.load(task, folder, LoadOptions.ALLOW_MISSING);
 
             assertEquals(PrefixRule.ADD_PREFIX, report.rule());
             assertEquals(List.of("classifier.weight", "classifier.bias"), report.missing());
@@ -101,8 +103,15 @@ class CheckpointRoundTripTest {
             Map<String, byte[]> encoder = new LinkedHashMap<>(snapshot(task));
             encoder.keySet().removeIf(name -> name.startsWith("classifier."));
             assertSameBytes(expected, encoder, "encoder of the task model " + random.describe());
-            CheckpointFormatException e = assertThrows(CheckpointFormatException.class, report::requireComplete);
+            Map<String, byte[]> loaded = snapshot(task);
+            task.initialize(random.nextLong());
+            Map<String, byte[]> reinitialised = snapshot(task);
+            CheckpointFormatException e = assertThrows(CheckpointFormatException.class,
+                    () -> CheckpointFolder.load(task, folder, LoadOptions.EXACT));
             assertTrue(e.getMessage().contains("classifier.weight"), e.getMessage());
+            assertSameBytes(reinitialised, snapshot(task), "an exact load that misses the head copies nothing");
+            assertTrue(!Arrays.equals(loaded.get("bert.embeddings.word_embeddings.weight"),
+                    reinitialised.get("bert.embeddings.word_embeddings.weight")), "the model was re-initialised");
         }
     }
 
@@ -116,12 +125,12 @@ class CheckpointRoundTripTest {
             Map<String, byte[]> untouched = snapshot(base);
 
             CheckpointFormatException e = assertThrows(CheckpointFormatException.class,
-                    () -> CheckpointFolder.load(base, folder, false));
+                    () -> CheckpointFolder.load(base, folder, LoadOptions.ALLOW_MISSING));
             assertTrue(e.getMessage().contains("qa_outputs.weight") && e.getMessage().contains("model.safetensors"),
                     e.getMessage());
             assertSameBytes(untouched, snapshot(base), "a refused load changes nothing");
 
-            LoadReport report = CheckpointFolder.load(base, folder, true);
+            LoadReport report = CheckpointFolder.load(base, folder, LoadOptions.LENIENT);
             assertEquals(PrefixRule.STRIP_PREFIX, report.rule());
             assertEquals(List.of("qa_outputs.bias", "qa_outputs.weight"), report.unexpected().stream().sorted()
                     .toList());
@@ -137,9 +146,9 @@ class CheckpointRoundTripTest {
         ViTConfig config = TinyModels.vit(2, 0.0f);
         try (ViTModel base = new ViTModel("", device, config, new RandomStream(1), false);
              ViTForImageClassification task = new ViTForImageClassification(device, config, 2, false)) {
-            base.initialize(new java.util.SplittableRandom(random.nextLong()));
+            base.initialize(new SplittableRandom(random.nextLong()));
             CheckpointFolder.save(base, folder);
-            LoadReport report = CheckpointFolder.load(task, folder, false);
+            LoadReport report = CheckpointFolder.load(task, folder, LoadOptions.ALLOW_MISSING);
             assertEquals(PrefixRule.ADD_PREFIX, report.rule());
             assertEquals(List.of("classifier.weight", "classifier.bias"), report.missing());
             assertSameBytes(snapshot(base), renamed(snapshot(task.vit()), "vit."), "ViT encoder " + random.describe());
@@ -170,7 +179,7 @@ class CheckpointRoundTripTest {
             model.initialize(random.nextLong());
             Map<String, byte[]> before = snapshot(model);
             CheckpointFormatException e = assertThrows(CheckpointFormatException.class,
-                    () -> CheckpointFolder.load(model, folder, false));
+                    () -> CheckpointFolder.load(model, folder, LoadOptions.ALLOW_MISSING));
             assertTrue(e.getMessage().contains(CheckpointFolder.WEIGHTS_FILE) && e.getMessage().contains("'bert.")
                     && e.getMessage().contains("expected") && e.getMessage().contains("12"), e.getMessage());
             assertSameBytes(before, snapshot(model), "nothing was copied");
@@ -188,7 +197,7 @@ class CheckpointRoundTripTest {
                     config.initializerRange(), 2);
             ConfigJson.write(folder.resolve(CheckpointFolder.CONFIG_FILE), Architecture.BERT_MODEL, otherVocab);
             CheckpointFormatException e = assertThrows(CheckpointFormatException.class,
-                    () -> CheckpointFolder.load(model, folder, false));
+                    () -> CheckpointFolder.load(model, folder, LoadOptions.ALLOW_MISSING));
             assertTrue(e.getMessage().contains("config.json") && e.getMessage().contains("vocab_size"),
                     e.getMessage());
         }
@@ -207,9 +216,9 @@ class CheckpointRoundTripTest {
             SafetensorsWriter.write(file, tensors, Map.of());
 
             CheckpointFormatException e = assertThrows(CheckpointFormatException.class,
-                    () -> CheckpointLoader.load(model, file, false));
+                    () -> CheckpointLoader.load(model, file, LoadOptions.ALLOW_MISSING));
             assertTrue(e.getMessage().contains("bert.extra.weight"), e.getMessage());
-            LoadReport report = CheckpointLoader.load(model, file, true);
+            LoadReport report = CheckpointLoader.load(model, file, LoadOptions.LENIENT);
             assertEquals(List.of("bert.encoder.layer.1.output.dense.bias"), report.missing());
             assertEquals(List.of("bert.extra.weight"), report.unexpected());
         }
@@ -225,7 +234,7 @@ class CheckpointRoundTripTest {
             Path file = folder.resolve("twice.safetensors");
             SafetensorsWriter.write(file, tensors, Map.of());
             CheckpointFormatException e = assertThrows(CheckpointFormatException.class,
-                    () -> CheckpointLoader.load(base, file, true));
+                    () -> CheckpointLoader.load(base, file, LoadOptions.LENIENT));
             assertTrue(e.getMessage().contains("embeddings.LayerNorm.bias") && e.getMessage().contains("already"),
                     e.getMessage());
         }
@@ -240,7 +249,7 @@ class CheckpointRoundTripTest {
             CheckpointFolder.save(model, folder);
             model.initialize(random.nextLong());
             CheckpointFolder.save(model, folder);
-            CheckpointFolder.load(loaded, folder, false);
+            CheckpointFolder.load(loaded, folder, LoadOptions.EXACT);
             assertSameBytes(snapshot(model), snapshot(loaded), "the second save " + random.describe());
             try (var files = Files.list(folder)) {
                 assertEquals(2, files.count(), "only model.safetensors and config.json");

@@ -8,7 +8,8 @@ import dev.slimfit.model.checkpoint.LoadReport;
 import dev.slimfit.model.checkpoint.PrefixRule;
 import dev.slimfit.model.nn.Module;
 
-import java.util.ArrayList;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,9 +25,10 @@ import java.util.Set;
  * matrix is transposed into the Linear layout [out, in].
  *
  * <p>As with safetensors, everything is checked before anything is copied (names, dtypes, shapes, that no two
- * initializers fill one parameter), names follow the base-model {@link PrefixRule}, and nothing is allocated: the
- * data goes from the mapped file into the parameters. Initializers that are not weights (position ids, constants)
- * are listed as unexpected in the report.
+ * initializers fill one parameter, and, unless allowed, that every parameter has its initializer), names follow the
+ * base-model {@link PrefixRule}, and nothing is allocated: the data goes from the mapped file into the parameters.
+ * Initializers that are not weights (position ids, constants) are listed as unexpected in the report; a graph holds
+ * such constants, so they are never an error.
  */
 public final class BertOnnxImporter {
 
@@ -42,12 +44,18 @@ public final class BertOnnxImporter {
     private record Source(OnnxInitializer initializer, boolean transposed) {
     }
 
-    /** Imports into one of this project's BERT models (base or task model). */
-    public static LoadReport importInto(Module model, OnnxModelFile onnx) throws CheckpointFormatException {
-        return importInto(model, Architecture.BERT_MODEL.basePrefix(), onnx);
+    /**
+     * Imports into one of this project's BERT models (base or task model).
+     *
+     * @param allowMissing whether parameters without an initializer (a task head, a pooler) are only reported;
+     *                     otherwise they are an error before anything is copied
+     */
+    public static LoadReport importInto(Module model, OnnxModelFile onnx, boolean allowMissing)
+            throws CheckpointFormatException {
+        return importInto(model, Architecture.BERT_MODEL.basePrefix(), onnx, allowMissing);
     }
 
-    public static LoadReport importInto(Module model, String basePrefix, OnnxModelFile onnx)
+    public static LoadReport importInto(Module model, String basePrefix, OnnxModelFile onnx, boolean allowMissing)
             throws CheckpointFormatException {
         String file = onnx.source();
         OnnxGraph graph = onnx.graph();
@@ -82,44 +90,49 @@ public final class BertOnnxImporter {
             check(file, s.getKey(), s.getValue(), parameters.get(s.getKey()));
         }
 
-        List<String> loaded = new ArrayList<>();
-        List<String> missing = new ArrayList<>();
-        for (Map.Entry<String, Tensor> p : parameters.entrySet()) {
-            Source source = sources.get(p.getKey());
-            if (source == null) {
-                missing.add(p.getKey());
-                continue;
-            }
-            copy(onnx, source, p.getValue());
-            loaded.add(p.getKey());
-        }
+        List<String> loaded = parameters.keySet().stream().filter(sources::containsKey).toList();
+        List<String> missing = parameters.keySet().stream().filter(name -> !sources.containsKey(name)).toList();
         List<String> unused = graph.initializers().keySet().stream().filter(n -> !used.contains(n)).toList();
-        return new LoadReport(file, rule, loaded, missing, unused);
+        LoadReport report = new LoadReport(file, rule, loaded, missing, unused);
+        if (!allowMissing) {
+            report.requireComplete();
+        }
+        for (String name : loaded) {
+            copy(onnx, sources.get(name), parameters.get(name));
+        }
+        return report;
     }
 
     /**
-     * The parameter name of a MatMul's weight: the only reader of the MatMul's output must be an Add whose other
-     * input is an initializer named like a bias of the model; null when the MatMul is not a Linear layer.
+     * The parameter name of a MatMul's weight: among the readers of the MatMul's output exactly one must be an Add
+     * whose other input is an initializer named like a bias of the model; null when the MatMul is not a Linear layer
+     * (a product of two activations, or a weight without a named bias).
      */
     private static String weightNameFromBias(OnnxNode matmul, Map<String, List<OnnxNode>> consumers, OnnxGraph graph,
                                              PrefixRule rule, String basePrefix, Map<String, Tensor> parameters) {
         String product = matmul.outputs().getFirst();
-        List<OnnxNode> readers = consumers.getOrDefault(product, List.of());
-        if (readers.size() != 1 || !readers.getFirst().opType().equals(ADD)
-                || readers.getFirst().inputs().size() != 2) {
-            return null;
+        String found = null;
+        for (OnnxNode reader : consumers.getOrDefault(product, List.of())) {
+            if (!reader.opType().equals(ADD) || reader.inputs().size() != 2) {
+                continue;
+            }
+            String other = reader.inputs().get(0).equals(product) ? reader.inputs().get(1) : reader.inputs().get(0);
+            if (!graph.initializers().containsKey(other)) {
+                continue;
+            }
+            String bias = rule.modelName(basePrefix, other, parameters.containsKey(other));
+            if (!bias.endsWith(BIAS_SUFFIX)) {
+                continue;
+            }
+            String weight = bias.substring(0, bias.length() - BIAS_SUFFIX.length()) + WEIGHT_SUFFIX;
+            if (parameters.containsKey(bias) && parameters.containsKey(weight)) {
+                if (found != null && !found.equals(weight)) {
+                    return null; // two biases claim this product: not a Linear layer we can name
+                }
+                found = weight;
+            }
         }
-        OnnxNode add = readers.getFirst();
-        String other = add.inputs().get(0).equals(product) ? add.inputs().get(1) : add.inputs().get(0);
-        if (!graph.initializers().containsKey(other)) {
-            return null;
-        }
-        String bias = rule.modelName(basePrefix, other, parameters.containsKey(other));
-        if (!bias.endsWith(BIAS_SUFFIX) || !parameters.containsKey(bias)) {
-            return null;
-        }
-        String weight = bias.substring(0, bias.length() - BIAS_SUFFIX.length()) + WEIGHT_SUFFIX;
-        return parameters.containsKey(weight) ? weight : null;
+        return found;
     }
 
     private static void assign(String file, Map<String, Source> sources, String parameter, Source source)
@@ -150,14 +163,14 @@ public final class BertOnnxImporter {
             same = found[i] == expected[i];
         }
         if (!same) {
-            throw CheckpointFormatException.tensor(file, init.name(), "dims " + java.util.Arrays.toString(expected)
+            throw CheckpointFormatException.tensor(file, init.name(), "dims " + Arrays.toString(expected)
                     + " expected" + role + (source.transposed() ? " as a MatMul weight [in, out]" : "")
                     + ", file has " + init.dimsText());
         }
     }
 
     private static void copy(OnnxModelFile onnx, Source source, Tensor target) {
-        var data = onnx.data(source.initializer());
+        MemorySegment data = onnx.data(source.initializer());
         if (source.transposed()) {
             long in = source.initializer().dim(0);
             long out = source.initializer().dim(1);

@@ -6,6 +6,7 @@ import dev.slimfit.model.assets.MiniLmAssets;
 import dev.slimfit.model.bert.BertConfig;
 import dev.slimfit.model.bert.BertModel;
 import dev.slimfit.model.checkpoint.LoadReport;
+import dev.slimfit.model.nn.Module;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,7 +38,7 @@ public final class MiniLmOnnxImporter {
     public static BertModel load(Device device, long dropoutSeed) throws IOException {
         BertModel model = new BertModel("", device, config(), new RandomStream(dropoutSeed), HAS_POOLER, false);
         try {
-            importInto(model).requireComplete();
+            importInto(model, false);
             return model;
         } catch (IOException | RuntimeException e) {
             model.close();
@@ -45,11 +46,15 @@ public final class MiniLmOnnxImporter {
         }
     }
 
-    /** Imports the pretrained weights into a BERT model (or task model) of MiniLM's shape. */
-    public static LoadReport importInto(dev.slimfit.model.nn.Module model) throws IOException {
+    /**
+     * Imports the pretrained weights into a BERT model (or task model) of MiniLM's shape.
+     *
+     * @param allowMissing whether parameters MiniLM has no weights for (a task head, a pooler) are only reported
+     */
+    public static LoadReport importInto(Module model, boolean allowMissing) throws IOException {
         try (InputStream in = MiniLmAssets.openOnnx()) {
             return OnnxModelFile.withStream(in, "classpath:" + MiniLmAssets.ONNX_RESOURCE,
-                    onnx -> BertOnnxImporter.importInto(model, onnx));
+                    onnx -> BertOnnxImporter.importInto(model, onnx, allowMissing));
         }
     }
 }

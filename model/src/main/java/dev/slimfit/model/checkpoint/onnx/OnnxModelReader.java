@@ -241,6 +241,8 @@ public final class OnnxModelReader {
     // ---------------------------------------------------------------- TensorProto
 
     private OnnxInitializer tensor(int index) throws IOException {
+        // dims come before the name in the file: they are checked once the whole message (and the name) is read;
+        // only the first MAX_RANK are kept, so a file with millions of dims costs nothing more
         long[] dims = new long[MAX_RANK];
         int rank = 0;
         int dataType = 0;
@@ -302,7 +304,16 @@ public final class OnnxModelReader {
         if (name == null || name.isEmpty()) {
             throw error("has no name");
         }
+        if (rank > MAX_RANK) {
+            throw CheckpointFormatException.tensor(source, name, "has " + rank + " dims, more than the "
+                    + MAX_RANK + " this reader accepts");
+        }
         long[] shape = Arrays.copyOf(dims, rank);
+        for (long d : shape) {
+            if (d < 0) {
+                throw CheckpointFormatException.tensor(source, name, "has a negative dim in " + Arrays.toString(shape));
+            }
+        }
         if (external) {
             storage = OnnxInitializer.Storage.EXTERNAL;
         } else if (storage == OnnxInitializer.Storage.RAW_DATA || storage == OnnxInitializer.Storage.FLOAT_DATA) {
@@ -311,15 +322,12 @@ public final class OnnxModelReader {
         return new OnnxInitializer(name, dataType, shape, storage, dataOffset, dataLength);
     }
 
-    private int addDim(long[] dims, int rank, long dim) throws CheckpointFormatException {
-        if (rank == MAX_RANK) {
-            throw error("has more than " + MAX_RANK + " dims");
+    /** Keeps the first {@link #MAX_RANK} dims and counts the rest; returns the new count. */
+    private static int addDim(long[] dims, int rank, long dim) {
+        if (rank < dims.length) {
+            dims[rank] = dim;
         }
-        if (dim < 0) {
-            throw error("has a negative dim " + dim);
-        }
-        dims[rank] = dim;
-        return rank + 1;
+        return rank == Integer.MAX_VALUE ? rank : rank + 1;
     }
 
     /** The data must hold exactly numel elements of the data type (both bounded by the file, so no overflow). */

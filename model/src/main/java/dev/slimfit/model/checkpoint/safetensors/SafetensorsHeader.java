@@ -13,6 +13,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -229,7 +230,8 @@ public record SafetensorsHeader(long headerBytes, List<SafetensorsEntry> entries
             }
             return Math.multiplyExact(numel, dtype.elementBytes());
         } catch (ArithmeticException e) {
-            throw CheckpointFormatException.tensor(source, name, "shape " + Shape.of(dims).toString()
+            // Shape.of would overflow too: the dims are printed as they are
+            throw CheckpointFormatException.tensor(source, name, "shape " + Arrays.toString(dims)
                     + " has more bytes than fit in 64 bits");
         }
     }
