@@ -21,6 +21,17 @@ public final class NativeMemory implements DeviceMemory {
     private static final MethodHandle POSIX_MEMALIGN;
     private static final MethodHandle FREE;
 
+    /** glibc's {@code mallopt} parameter number of the mmap threshold (malloc.h). */
+    static final int M_MMAP_THRESHOLD = -3;
+    /**
+     * Buffers of at least this size get their own mmap and go back to the system when freed. Setting the threshold
+     * also stops glibc from raising it after each large free (its default dynamic behaviour), which would otherwise
+     * serve later large buffers from the heap and keep freed memory resident: the process's RSS would then follow
+     * the peak of everything ever allocated instead of the ledger.
+     */
+    public static final int MMAP_THRESHOLD_BYTES = 256 * 1024;
+    private static final boolean MMAP_THRESHOLD_SET;
+
     static {
         Linker linker = Linker.nativeLinker();
         POSIX_MEMALIGN = linker.downcallHandle(linker.defaultLookup().find("posix_memalign").orElseThrow(),
@@ -28,6 +39,27 @@ public final class NativeMemory implements DeviceMemory {
                         ValueLayout.JAVA_LONG));
         FREE = linker.downcallHandle(linker.defaultLookup().find("free").orElseThrow(),
                 FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+        MMAP_THRESHOLD_SET = setMmapThreshold(linker);
+    }
+
+    /** Calls mallopt where the C library has it (glibc); elsewhere the default allocator behaviour stays. */
+    private static boolean setMmapThreshold(Linker linker) {
+        var mallopt = linker.defaultLookup().find("mallopt");
+        if (mallopt.isEmpty()) {
+            return false;
+        }
+        MethodHandle handle = linker.downcallHandle(mallopt.get(),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        try {
+            return (int) handle.invokeExact(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES) == 1;
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+
+    /** Whether large buffers are guaranteed to be returned to the system when freed (glibc mallopt succeeded). */
+    public static boolean returnsLargeBuffersToTheSystem() {
+        return MMAP_THRESHOLD_SET;
     }
 
     private final ThreadLocal<MemorySegment> resultSlot =
