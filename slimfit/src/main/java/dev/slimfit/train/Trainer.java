@@ -71,6 +71,27 @@ public final class Trainer {
         return step;
     }
 
+    public Task task() {
+        return task;
+    }
+
+    /** The model's parameters by name. */
+    public Map<String, Tensor> parameters() {
+        return parameters;
+    }
+
+    /** Consecutive frozen steps per tensor (slimfit+ state release), for checkpoints. */
+    public Map<String, Integer> consecutiveFrozen() {
+        return Map.copyOf(consecutiveFrozen);
+    }
+
+    /** Continues from a checkpoint: the next step is {@code completedSteps + 1}. */
+    void restoreProgress(int completedSteps, Map<String, Integer> frozenCounters) {
+        this.step = completedSteps;
+        this.consecutiveFrozen.clear();
+        this.consecutiveFrozen.putAll(frozenCounters);
+    }
+
     /** The freeze plan of the last step (null before the first). */
     public FreezePlan lastPlan() {
         return lastPlan;

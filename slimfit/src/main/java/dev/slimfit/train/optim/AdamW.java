@@ -95,6 +95,65 @@ public final class AdamW implements AutoCloseable {
         return s == null ? 0 : s.steps;
     }
 
+    /**
+     * The moments of every parameter that has them, named {@code <parameter>.exp_avg} and
+     * {@code <parameter>.exp_avg_sq} (views owned by this optimizer; do not close), for checkpoints.
+     */
+    public Map<String, Tensor> moments() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Tensor p : parameters) {
+            State s = states.get(p);
+            if (s != null && s.m != null) {
+                out.put(label(p) + ".exp_avg", s.m);
+                out.put(label(p) + ".exp_avg_sq", s.v);
+            }
+        }
+        return out;
+    }
+
+    /** The step count of every parameter that has taken steps, by name. */
+    public Map<String, Long> stepCounts() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (Tensor p : parameters) {
+            State s = states.get(p);
+            if (s != null && s.steps > 0) {
+                out.put(label(p), s.steps);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Restores one parameter's state from a checkpoint: copies the moments (host or device tensors of the
+     * parameter's shape) into fresh optimizer-state buffers and sets its step count.
+     */
+    public void restoreState(Tensor parameter, Tensor expAvg, Tensor expAvgSq, long steps) {
+        if (!parameters.contains(parameter)) {
+            throw new IllegalArgumentException("restoreState: " + parameter.describe() + " is not optimized here");
+        }
+        for (Tensor moment : new Tensor[] {expAvg, expAvgSq}) {
+            if (!moment.shape().equals(parameter.shape())) {
+                throw new IllegalArgumentException("restoreState: moment " + moment.describe() + " does not match "
+                        + parameter.describe());
+            }
+        }
+        releaseState(parameter);
+        State s = states.computeIfAbsent(parameter, k -> new State());
+        s.m = Tensor.empty(parameter.device(), DType.F32, parameter.shape(), Category.OPTIMIZER_STATE,
+                label(parameter) + ".exp_avg");
+        s.v = Tensor.empty(parameter.device(), DType.F32, parameter.shape(), Category.OPTIMIZER_STATE,
+                label(parameter) + ".exp_avg_sq");
+        dev.slimfit.engine.ops.Ops.copyInto(expAvg, s.m);
+        dev.slimfit.engine.ops.Ops.copyInto(expAvgSq, s.v);
+        s.steps = steps;
+    }
+
+    /** Restores the step count of a parameter whose moments were released (they restart at zero). */
+    public void restoreStepsOnly(Tensor parameter, long steps) {
+        releaseState(parameter);
+        states.computeIfAbsent(parameter, k -> new State()).steps = steps;
+    }
+
     public List<Tensor> parameters() {
         return Collections.unmodifiableList(parameters);
     }

@@ -110,6 +110,11 @@ public final class SyntheticBertTask implements Task {
     }
 
     @Override
+    public dev.slimfit.engine.RandomStream dropoutStream() {
+        return model.bert().dropoutStream();
+    }
+
+    @Override
     public String describe() {
         return "random BERT " + config.numHiddenLayers() + "x" + config.hiddenSize() + " on random tokens";
     }

@@ -44,6 +44,9 @@ public interface Task extends AutoCloseable {
     /** The scale of ILS's random initial metric (the reference uses 1e10 for BERT, 1e7 for ViT). */
     double initialMetricScale();
 
+    /** The counter stream of the model's dropout (its position is part of a checkpoint). */
+    dev.slimfit.engine.RandomStream dropoutStream();
+
     /** A one-line description for reports, e.g. "MiniLM-L6 on IMDB (seq 128)". */
     String describe();
 

@@ -175,6 +175,11 @@ public final class TextClassificationTask implements Task {
     }
 
     @Override
+    public dev.slimfit.engine.RandomStream dropoutStream() {
+        return model.bert().dropoutStream();
+    }
+
+    @Override
     public String describe() {
         return description;
     }
