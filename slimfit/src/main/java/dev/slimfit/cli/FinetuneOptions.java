@@ -40,6 +40,9 @@ public final class FinetuneOptions {
     int evalBatch;
     @Option(names = "--seed", defaultValue = "42", description = "seed (default: ${DEFAULT-VALUE})")
     long seed;
+    @Option(names = "--checkpoint-every", defaultValue = "0",
+            description = "save a resumable checkpoint every N steps into <output>/<mode>/checkpoint (default: off)")
+    int checkpointEvery;
 
     /** Validates what does not need data or weights; each failure names the option. */
     void validate() {
@@ -63,6 +66,9 @@ public final class FinetuneOptions {
         if (epochs != null && !(epochs > 0)) {
             throw new IllegalArgumentException("--epochs must be positive, got " + epochs);
         }
+        if (checkpointEvery < 0) {
+            throw new IllegalArgumentException("--checkpoint-every must be >= 0, got " + checkpointEvery);
+        }
         if (evalEvery < 0) {
             throw new IllegalArgumentException("--eval-every must be >= 0, got " + evalEvery);
         }
@@ -75,7 +81,8 @@ public final class FinetuneOptions {
                 "--rate", Double.toString(rate), "--batch", Integer.toString(batch), "--seq", Integer.toString(seq),
                 "--lr", Float.toString(lr), "--warmup", Double.toString(warmup), "--steps", Integer.toString(steps),
                 "--eval-examples", Integer.toString(evalExamples), "--eval-every", Integer.toString(evalEvery),
-                "--eval-batch", Integer.toString(evalBatch), "--seed", Long.toString(seed)));
+                "--eval-batch", Integer.toString(evalBatch), "--seed", Long.toString(seed),
+                "--checkpoint-every", Integer.toString(checkpointEvery)));
         if (epochs != null) {
             args.add("--epochs");
             args.add(Double.toString(epochs));

@@ -12,6 +12,8 @@ import dev.slimfit.train.Mode;
 import dev.slimfit.train.RunResult;
 import dev.slimfit.train.Trainer;
 import dev.slimfit.train.TrainerOptions;
+import dev.slimfit.train.TrainingCheckpoint;
+import dev.slimfit.model.checkpoint.CheckpointFolder;
 import dev.slimfit.train.TrainingListeners;
 import dev.slimfit.train.data.ImdbSplits;
 import dev.slimfit.train.task.TextClassificationTask;
@@ -37,6 +39,8 @@ public final class FinetuneRunCommand implements Callable<Integer> {
     String mode;
     @Option(names = "--output", required = true)
     Path output;
+    @Option(names = "--resume", description = "continue from this training checkpoint folder")
+    Path resume;
 
     @Override
     public Integer call() throws Exception {
@@ -68,7 +72,25 @@ public final class FinetuneRunCommand implements Callable<Integer> {
             device.ledger().resetPeaks();
             Trainer trainer = new Trainer(task, trainerOptions, method,
                     new TrainingListeners(stepLog, new ProgressPrinter(System.out, prefix, steps)));
+            if (resume != null) {
+                TrainingCheckpoint.restore(trainer, resume);
+                System.out.println(prefix + " resumed from " + resume + " after step " + trainer.step());
+            }
+            if (options.checkpointEvery > 0) {
+                Path checkpoint = output.resolve("checkpoint");
+                trainer.afterEachStep(t -> {
+                    if (t.step() % options.checkpointEvery == 0) {
+                        try {
+                            TrainingCheckpoint.save(t, checkpoint);
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException("saving checkpoint " + checkpoint, e);
+                        }
+                    }
+                });
+            }
             RunResult result = trainer.run(m.cliName());
+            CheckpointFolder.save(task.model(), output.resolve("model"));
+            PretrainedBert.copyTokenizer(options.model, output.resolve("model"));
             TimelinePlot.write(device.ledger().timeline(), "memory ledger: " + m.cliName() + ", " + description,
                     output.resolve("memory-timeline.png"));
             ObjectNode json = toJson(result, method, trainerOptions, description);

@@ -64,6 +64,24 @@ public final class PretrainedBert {
         }
     }
 
+    /** Copies the tokenizer file of {@code spec} into {@code folder}, so a saved fine-tuned model is self-contained. */
+    public static void copyTokenizer(String spec, Path folder) throws IOException {
+        Files.createDirectories(folder);
+        if (spec.equals("minilm")) {
+            try (java.io.InputStream in = MiniLmAssets.openTokenizerJson()) {
+                Files.copy(in, folder.resolve("tokenizer.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            return;
+        }
+        for (String name : new String[] {"tokenizer.json", "vocab.txt"}) {
+            Path source = Path.of(spec).resolve(name);
+            if (Files.isRegularFile(source)) {
+                Files.copy(source, folder.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                return;
+            }
+        }
+    }
+
     private static WordPieceTokenizer tokenizer(Path folder) throws IOException {
         Path json = folder.resolve("tokenizer.json");
         if (Files.isRegularFile(json)) {

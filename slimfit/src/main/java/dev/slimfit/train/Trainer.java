@@ -42,6 +42,7 @@ public final class Trainer {
     private final Map<String, Integer> consecutiveFrozen = new HashMap<>();
     private int step;
     private FreezePlan lastPlan;
+    private java.util.function.Consumer<Trainer> afterEachStep = t -> { };
 
     public Trainer(Task task, TrainerOptions options, MethodOptions method, TrainingListener listener) {
         this.task = task;
@@ -69,6 +70,11 @@ public final class Trainer {
 
     public int step() {
         return step;
+    }
+
+    /** Runs {@code hook} after every step of {@link #run} (e.g. periodic checkpoints). */
+    public void afterEachStep(java.util.function.Consumer<Trainer> hook) {
+        this.afterEachStep = hook;
     }
 
     public Task task() {
@@ -127,6 +133,7 @@ public final class Trainer {
             frozenSum += record.frozen();
             stepsRun++;
             listener.onStep(record);
+            afterEachStep.accept(this);
             if (options.evalEvery() > 0 && step % options.evalEvery() == 0 && step < options.steps()) {
                 evaluations.add(new RunResult.Evaluation(step, evaluate()));
             }
