@@ -1,5 +1,7 @@
 package dev.slimfit.model.checkpoint;
 
+import com.sun.management.ThreadMXBean;
+
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 
@@ -51,8 +53,7 @@ public final class UntrustedFiles {
      */
     public static Outcome attempt(String caseName, String source, long fileBytes, Attempt attempt) {
         Outcome outcome = assertTimeoutPreemptively(TIME_BOUND, () -> {
-            com.sun.management.ThreadMXBean threads =
-                    (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
             long before = threads.getCurrentThreadAllocatedBytes();
             CheckpointFormatException error = null;
             try {

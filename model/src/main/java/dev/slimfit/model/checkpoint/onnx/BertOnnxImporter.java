@@ -172,8 +172,9 @@ public final class BertOnnxImporter {
     private static void copy(OnnxModelFile onnx, Source source, Tensor target) {
         MemorySegment data = onnx.data(source.initializer());
         if (source.transposed()) {
-            long in = source.initializer().dim(0);
-            long out = source.initializer().dim(1);
+            // checked equal to the parameter's int dims
+            int in = Math.toIntExact(source.initializer().dim(0));
+            int out = Math.toIntExact(source.initializer().dim(1));
             HostStaging.fill(target, dst -> Transposition.transpose(data, in, out, dst));
         } else {
             target.copyFromHost(data, data.byteSize());

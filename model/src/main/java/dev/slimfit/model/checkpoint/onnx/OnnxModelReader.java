@@ -6,7 +6,6 @@ import dev.slimfit.model.checkpoint.CheckpointFormatException;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -16,8 +15,8 @@ import java.util.Map;
 /**
  * Parses the parts of an ONNX {@code ModelProto} that weight import needs, with protobuf-java's wire-format reader
  * ({@link CodedInputStream}) and the field numbers of onnx.proto; no generated classes. Tensor data is not copied:
- * each initializer records where its bytes lie, and the reader skips over them, so parsing a 90 MB model touches
- * little more than its structure.
+ * each initializer records where its bytes lie, and the reader skips over them ({@link SegmentInputStream}), so
+ * parsing a 90 MB model reads and allocates little more than its structure.
  *
  * <p>The file is untrusted. Protobuf's reader refuses any length that runs past the enclosing message or the buffer,
  * so nothing here allocates more than the bytes actually present; on top of that each initializer's dims are
@@ -26,6 +25,9 @@ import java.util.Map;
  * inside an initializer or node, which one.
  */
 public final class OnnxModelReader {
+
+    /** Bytes protobuf's decoder buffers at a time: the structure between two tensors fits in a few refills. */
+    private static final int READ_BUFFER_BYTES = 64 << 10;
 
     /** Most dims an initializer may have; ONNX models use a handful, and the bound caps what a corrupt file costs. */
     public static final int MAX_RANK = 32;
@@ -90,8 +92,7 @@ public final class OnnxModelReader {
             throw CheckpointFormatException.file(source, "has " + bytes.byteSize() + " bytes; an ONNX protobuf is "
                     + "limited to 2 GiB (larger models keep their weights in external data files)");
         }
-        ByteBuffer buffer = bytes.asByteBuffer();
-        CodedInputStream in = CodedInputStream.newInstance(buffer);
+        CodedInputStream in = CodedInputStream.newInstance(new SegmentInputStream(bytes), READ_BUFFER_BYTES);
         in.setSizeLimit(Integer.MAX_VALUE);
         OnnxModelReader reader = new OnnxModelReader(source, in);
         try {

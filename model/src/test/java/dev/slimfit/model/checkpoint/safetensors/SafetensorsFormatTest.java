@@ -10,6 +10,7 @@ import dev.slimfit.kernels.TestRandom;
 import dev.slimfit.model.checkpoint.AtomicFile;
 import dev.slimfit.model.checkpoint.CheckpointFormatException;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -325,6 +326,19 @@ class SafetensorsFormatTest {
         try (Stream<Path> left = Files.list(folder)) {
             assertEquals(List.of(file), left.toList(), "no " + AtomicFile.PARTIAL_SUFFIX + " file is left behind");
         }
+    }
+
+    @Test
+    void aWrittenFileGetsTheFolderDefaultPermissions() throws IOException {
+        Assumptions.assumeTrue(folder.getFileSystem().supportedFileAttributeViews().contains("posix"),
+                "POSIX permissions only");
+        Path file = folder.resolve("model.safetensors");
+        try (Tensor a = parameter(device, "a", random.gaussian(4, 1.0), 4)) {
+            SafetensorsWriter.write(file, Map.of("a", a), Map.of());
+        }
+        Path plain = Files.createFile(folder.resolve("plain"));
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(file),
+                "a checkpoint is as readable as any file the process creates (not owner-only like a temp file)");
     }
 
     @Test
