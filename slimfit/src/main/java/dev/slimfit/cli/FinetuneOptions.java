@@ -73,6 +73,9 @@ public final class FinetuneOptions {
             throw new IllegalArgumentException("--eval-every must be >= 0, got " + evalEvery);
         }
         DeviceChoice.resolve(device);
+        if (!model.equals("minilm") && !java.nio.file.Files.isDirectory(java.nio.file.Path.of(model))) {
+            throw new IllegalArgumentException("--model: '" + model + "' is neither 'minilm' nor a checkpoint folder");
+        }
     }
 
     /** These options as command-line arguments (for the child runs). */
