@@ -77,6 +77,9 @@ class TrainerMemoryTest {
                     assertEquals(expected, actual.get(String.format("layer.%02d", layer)),
                             mode + " step " + step + " layer " + layer + " (frozen: " + plan.frozen() + ")");
                 }
+                assertEquals(BertActivationModel.outsideLayerBytes(config, BATCH, SEQ, trainedNames,
+                        method.compression()), actual.get("other"),
+                        mode + " step " + step + " outside the layers (frozen: " + plan.frozen() + ")");
             }
             assertEquals(mode != Mode.FULL, !everFrozen.isEmpty());
         }

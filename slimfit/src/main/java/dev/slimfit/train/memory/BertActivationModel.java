@@ -67,6 +67,47 @@ public final class BertActivationModel {
         return bytes;
     }
 
+    /**
+     * The activation bytes outside the encoder layers of a {@code BertForSequenceClassification} step: the int32
+     * ids the embedding tables keep while they train (T each for word and token-type ids, S for positions), the
+     * embedding LayerNorm (as a layer's, when a table or its gamma trains), the pooler input [B, h] while its weight trains, the tanh output [B, h], the
+     * classifier input [B, h] while its weight trains, and the loss's logits [B, labels] and int32 targets [B].
+     */
+    public static long outsideLayerBytes(BertConfig config, int batch, int seq, Set<String> trained,
+                                         boolean compression) {
+        long t = (long) batch * seq;
+        long h = config.hiddenSize();
+        long fp32 = Float.BYTES;
+        long bytes = 0;
+        if (trained.contains("bert.embeddings.word_embeddings.weight")) {
+            bytes += Integer.BYTES * t;
+        }
+        if (trained.contains("bert.embeddings.token_type_embeddings.weight")) {
+            bytes += Integer.BYTES * t;
+        }
+        if (trained.contains("bert.embeddings.position_embeddings.weight")) {
+            bytes += Integer.BYTES * (long) seq;
+        }
+        // the embedding LayerNorm's input needs a gradient only if a table trains; with frozen tables and a frozen
+        // gamma only beta trains, which needs nothing saved
+        boolean inputNeedsGrad = trained.contains("bert.embeddings.word_embeddings.weight")
+                || trained.contains("bert.embeddings.token_type_embeddings.weight")
+                || trained.contains("bert.embeddings.position_embeddings.weight");
+        boolean gammaTrains = trained.contains("bert.embeddings.LayerNorm.weight");
+        if (inputNeedsGrad || gammaTrains) {
+            bytes += layerNormBytes(t, h, gammaTrains, compression);
+        }
+        if (trained.contains("bert.pooler.dense.weight")) {
+            bytes += fp32 * batch * h;
+        }
+        bytes += fp32 * batch * h;
+        if (trained.contains("classifier.weight")) {
+            bytes += fp32 * batch * h;
+        }
+        bytes += fp32 * batch * config.numLabels() + Integer.BYTES * batch;
+        return bytes;
+    }
+
     static long layerNormBytes(long t, long h, boolean gammaTrains, boolean compression) {
         if (gammaTrains || !compression) {
             return Float.BYTES * (t * h + 2 * t);
