@@ -270,9 +270,12 @@ final class StridedCopy {
                 }
             }
             case 4 -> {
+                int bandRows = (int) rows;
                 for (long j = 0; j < cols; j++) {
-                    for (long r = 0; r < rows; r++) {
-                        dst.set(INT, dstByte + r * dstRowStep + 4 * j, src.get(INT, srcByte + j * srcColStep + 4 * r));
+                    long srcLine = srcByte + j * srcColStep;
+                    long dstColumn = dstByte + 4 * j;
+                    for (int r = 0; r < bandRows; r++) {
+                        dst.set(INT, dstColumn + r * dstRowStep, src.get(INT, srcLine + 4L * r));
                     }
                 }
             }
