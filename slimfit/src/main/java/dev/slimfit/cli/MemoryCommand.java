@@ -86,10 +86,30 @@ public final class MemoryCommand implements Callable<Integer> {
         }
         System.out.println();
         System.out.print(table(results));
+        System.out.println();
+        System.out.print(firstPrinciples(results));
         if (json != null) {
             Files.writeString(json, mapper.writerWithDefaultPrettyPrinter().writeValueAsString(results));
         }
         return 0;
+    }
+
+    /** Expected vs measured for the categories that follow from first principles. */
+    static String firstPrinciples(List<JsonNode> results) {
+        StringBuilder sb = new StringBuilder("from first principles (expected / ledger, MiB): PARAMETER = 4 B × all "
+                + "parameters; GRADIENT = 4 B × trained parameters; OPTIMIZER_STATE = 8 B × parameters with AdamW "
+                + "moments; ACTIVATION = the per-layer count of BertActivationModel\n");
+        for (JsonNode r : results) {
+            sb.append(String.format(Locale.ROOT, "%-9s", r.get("mode").asText()));
+            for (String c : new String[] {"PARAMETER", "GRADIENT", "OPTIMIZER_STATE", "ACTIVATION"}) {
+                sb.append(String.format(Locale.ROOT, "  %s %.1f / %.1f", c, r.get("expected_" + c).asDouble() / MIB,
+                        r.get("peak_" + c).asDouble() / MIB));
+            }
+            sb.append(String.format(Locale.ROOT, "  (%.1fM of %.1fM parameters train, %.1fM have moments)%n",
+                    r.get("trainedParameters").asDouble() / 1e6, r.get("parameters").asDouble() / 1e6,
+                    r.get("parametersWithOptimizerState").asDouble() / 1e6));
+        }
+        return sb.toString();
     }
 
     static String table(List<JsonNode> results) {

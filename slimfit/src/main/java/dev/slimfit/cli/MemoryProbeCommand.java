@@ -13,7 +13,11 @@ import dev.slimfit.train.StepRecord;
 import dev.slimfit.train.Trainer;
 import dev.slimfit.train.TrainerOptions;
 import dev.slimfit.train.TrainingListener;
+import dev.slimfit.train.memory.BertActivationModel;
 import dev.slimfit.train.memory.LedgerBreakdown;
+import dev.slimfit.engine.Tensor;
+import java.util.HashSet;
+import java.util.Set;
 import dev.slimfit.train.task.SyntheticBertTask;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -71,6 +75,7 @@ public final class MemoryProbeCommand implements Callable<Integer> {
                 trainer.trainStep(ledger, indices(i * WARMUP_BATCH, WARMUP_BATCH));
             }
             task.sequenceLength(seq);
+            boolean rssWindow = ResidentMemory.resetPeak();
             StepRecord measured = trainer.trainStep(ledger, indices(1_000_000, batch));
             LedgerSnapshot snapshot = ledger.snapshot();
             Map<String, Object> result = new LinkedHashMap<>();
@@ -82,10 +87,12 @@ public final class MemoryProbeCommand implements Callable<Integer> {
             }
             result.put("peakTotal", measured.peakTotal());
             result.put("peakRss", ResidentMemory.peakBytes());
+            result.put("peakRssOfMeasuredStepOnly", rssWindow);
             result.put("stepMillis", measured.millis());
             result.put("frozen", measured.frozen());
             result.put("candidates", measured.candidates());
             result.put("activationByLayer", LedgerBreakdown.byLayer(snapshot, Category.ACTIVATION));
+            result.putAll(firstPrinciples(trainer, bert, method));
             System.out.println("RESULT " + new ObjectMapper().writeValueAsString(result));
         }
         return 0;
@@ -103,7 +110,45 @@ public final class MemoryProbeCommand implements Callable<Integer> {
         int t = trainer.scheduler().candidates().size();
         int trainedPerStep = Math.max(1, t - trainer.scheduler().frozenCount());
         int roundRobin = (t + trainedPerStep - 1) / trainedPerStep;
-        return Math.max(roundRobin, method.releaseStateAfter()) + 1;
+        // after the random round-robin, tensors settle into being trained or frozen; slimfit+ releases the state of
+        // those frozen for releaseStateAfter steps, so wait that long beyond a second round
+        return 2 * roundRobin + method.releaseStateAfter() + 1;
+    }
+
+    /**
+     * The expected peak bytes of the measured step from first principles: 4 bytes per parameter; 4 per parameter of
+     * every tensor that trains (its gradient lives from its backward to the update); 8 per parameter whose AdamW
+     * moments exist; and the activation count of {@link BertActivationModel} for this step's freeze plan.
+     */
+    private Map<String, Object> firstPrinciples(Trainer trainer, BertConfig bert, MethodOptions method) {
+        Map<String, Tensor> parameters = trainer.parameters();
+        Set<String> trained = new HashSet<>(parameters.keySet());
+        trained.removeAll(trainer.lastPlan().frozen());
+        long parameterCount = 0;
+        long trainedCount = 0;
+        for (Map.Entry<String, Tensor> e : parameters.entrySet()) {
+            parameterCount += e.getValue().numel();
+            trainedCount += trained.contains(e.getKey()) ? e.getValue().numel() : 0;
+        }
+        long stateCount = 0;
+        for (Tensor moment : trainer.optimizer().moments().values()) {
+            stateCount += moment.numel();
+        }
+        long activation = BertActivationModel.outsideLayerBytes(bert, batch, seq, trained, method.compression());
+        boolean probabilitiesDropped = !method.attentionDropoutOnValues() && bert.attentionProbsDropoutProb() > 0;
+        for (int layer = 0; layer < bert.numHiddenLayers(); layer++) {
+            activation += BertActivationModel.layerBytes(bert, batch, seq, "bert.encoder.layer." + layer, trained,
+                    method.compression(), probabilitiesDropped);
+        }
+        Map<String, Object> expected = new LinkedHashMap<>();
+        expected.put("parameters", parameterCount);
+        expected.put("trainedParameters", trainedCount);
+        expected.put("parametersWithOptimizerState", stateCount / 2);
+        expected.put("expected_PARAMETER", Float.BYTES * parameterCount);
+        expected.put("expected_GRADIENT", Float.BYTES * trainedCount);
+        expected.put("expected_OPTIMIZER_STATE", Float.BYTES * stateCount);
+        expected.put("expected_ACTIVATION", activation);
+        return expected;
     }
 
     private static int[] indices(int start, int count) {

@@ -17,6 +17,19 @@ public final class ResidentMemory {
         return field("VmHWM:");
     }
 
+    /**
+     * Starts a new peak-RSS window: Linux resets VmHWM to the current RSS when "5" is written to
+     * /proc/self/clear_refs. Returns false where that is not possible (then VmHWM keeps the whole process's peak).
+     */
+    public static boolean resetPeak() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Current resident set size (VmRSS) in bytes, or -1. */
     public static long currentBytes() {
         return field("VmRSS:");
