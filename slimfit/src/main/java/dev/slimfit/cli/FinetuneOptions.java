@@ -40,6 +40,9 @@ public final class FinetuneOptions {
     int evalBatch;
     @Option(names = "--seed", defaultValue = "42", description = "seed (default: ${DEFAULT-VALUE})")
     long seed;
+    @Option(names = "--budget", description = "memory budget (e.g. 300MiB, 1.5GiB): the freezing rate is chosen "
+            + "as the lowest that fits, by measuring probe steps (freezing modes only; overrides --rate)")
+    String budget;
     @Option(names = "--checkpoint-every", defaultValue = "0",
             description = "save a resumable checkpoint every N steps into <output>/<mode>/checkpoint (default: off)")
     int checkpointEvery;
@@ -66,6 +69,9 @@ public final class FinetuneOptions {
         if (epochs != null && !(epochs > 0)) {
             throw new IllegalArgumentException("--epochs must be positive, got " + epochs);
         }
+        if (budget != null) {
+            ByteSizes.parse("--budget", budget);
+        }
         if (checkpointEvery < 0) {
             throw new IllegalArgumentException("--checkpoint-every must be >= 0, got " + checkpointEvery);
         }
@@ -86,6 +92,10 @@ public final class FinetuneOptions {
                 "--eval-examples", Integer.toString(evalExamples), "--eval-every", Integer.toString(evalEvery),
                 "--eval-batch", Integer.toString(evalBatch), "--seed", Long.toString(seed),
                 "--checkpoint-every", Integer.toString(checkpointEvery)));
+        if (budget != null) {
+            args.add("--budget");
+            args.add(budget);
+        }
         if (epochs != null) {
             args.add("--epochs");
             args.add(Double.toString(epochs));

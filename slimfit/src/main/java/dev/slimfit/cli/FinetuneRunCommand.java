@@ -12,6 +12,9 @@ import dev.slimfit.train.Mode;
 import dev.slimfit.train.RunResult;
 import dev.slimfit.train.Trainer;
 import dev.slimfit.train.TrainerOptions;
+import dev.slimfit.train.memory.RateForBudget;
+import dev.slimfit.model.bert.BertConfig;
+import dev.slimfit.model.checkpoint.onnx.MiniLmOnnxImporter;
 import dev.slimfit.train.TrainingCheckpoint;
 import dev.slimfit.model.checkpoint.CheckpointFolder;
 import dev.slimfit.train.TrainingListeners;
@@ -50,6 +53,15 @@ public final class FinetuneRunCommand implements Callable<Integer> {
         Device device = DeviceChoice.resolve(options.device);
         Files.createDirectories(output);
         String prefix = "[" + m.cliName() + "]";
+        if (options.budget != null) {
+            BertConfig config = (options.model.equals("minilm") ? MiniLmOnnxImporter.config()
+                    : CheckpointFolder.readBertConfig(Path.of(options.model))).withNumLabels(2);
+            RateForBudget.Choice choice = RateForBudget.choose(device, config, options.batch, options.seq, method,
+                    ByteSizes.parse("--budget", options.budget), options.seed,
+                    line -> System.out.println(prefix + " " + line));
+            method = MethodOptions.withRate(method, choice.rate());
+            System.out.println(prefix + " memory budget " + options.budget + ": freezing rate r = " + choice.rate());
+        }
         System.out.println(prefix + " loading IMDB and " + options.model + "...");
         TextClassificationTask.Split[] splits = ImdbSplits.load(options.evalExamples);
         int steps = options.epochs == null ? options.steps
@@ -72,6 +84,7 @@ public final class FinetuneRunCommand implements Callable<Integer> {
             device.ledger().resetPeaks();
             Trainer trainer = new Trainer(task, trainerOptions, method,
                     new TrainingListeners(stepLog, new ProgressPrinter(System.out, prefix, steps)));
+            try (trainer) {
             if (resume != null) {
                 TrainingCheckpoint.restore(trainer, resume);
                 System.out.println(prefix + " resumed from " + resume + " after step " + trainer.step());
@@ -97,6 +110,7 @@ public final class FinetuneRunCommand implements Callable<Integer> {
             new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(output.resolve("report.json").toFile(),
                     json);
             System.out.println("RESULT " + new ObjectMapper().writeValueAsString(json));
+            }
         }
         return 0;
     }

@@ -69,6 +69,7 @@ public final class MemoryProbeCommand implements Callable<Integer> {
                 method.attentionDropoutOnValues())) {
             TrainerOptions options = new TrainerOptions(1_000_000, batch, 5e-5f, 0, 0, 1, seed);
             Trainer trainer = new Trainer(task, options, method, new TrainingListener() { });
+            try (trainer) {
             task.model().train(true);
             int warmup = warmupSteps >= 0 ? warmupSteps : defaultWarmup(trainer, method);
             for (int i = 0; i < warmup; i++) {
@@ -94,6 +95,7 @@ public final class MemoryProbeCommand implements Callable<Integer> {
             result.put("activationByLayer", LedgerBreakdown.byLayer(snapshot, Category.ACTIVATION));
             result.putAll(firstPrinciples(trainer, bert, method));
             System.out.println("RESULT " + new ObjectMapper().writeValueAsString(result));
+            }
         }
         return 0;
     }

@@ -43,6 +43,12 @@ public record MethodOptions(boolean freezing, double rate, boolean compression, 
         };
     }
 
+    /** {@code options} with another freezing rate. */
+    public static MethodOptions withRate(MethodOptions options, double rate) {
+        return new MethodOptions(options.freezing(), rate, options.compression(), options.guardedMetric(),
+                options.trainNewTensors(), options.releaseStateAfter(), options.attentionDropoutOnValues());
+    }
+
     /** How the optimizer reports weight change: the ILS metric when freezing, nothing otherwise. */
     public ChangeMetric changeMetric() {
         if (!freezing) {

@@ -26,7 +26,7 @@ import java.util.Map;
  * optionally the compressed-activation save policy, and the slimfit+ switches of {@link MethodOptions}. Deterministic
  * on the CPU for a given seed.
  */
-public final class Trainer {
+public final class Trainer implements AutoCloseable {
 
     private final Task task;
     private final TrainerOptions options;
@@ -207,5 +207,11 @@ public final class Trainer {
                 done -> listener.onEvaluationProgress(done, task.evalSize()));
         listener.onEvaluation(step, metrics, (System.nanoTime() - start) / 1e9);
         return metrics;
+    }
+
+    /** Frees the optimizer's state (the task owns and frees the model). */
+    @Override
+    public void close() {
+        optimizer.close();
     }
 }

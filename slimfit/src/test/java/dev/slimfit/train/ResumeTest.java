@@ -52,8 +52,8 @@ class ResumeTest {
     void resumedRunReproducesTheUninterruptedOne(@TempDir Path dir) throws IOException {
         Device device = Devices.cpu();
         Map<String, float[]> uninterrupted;
-        try (SyntheticBertTask task = new SyntheticBertTask(device, config(), 7, 10, true)) {
-            Trainer trainer = trainer(task);
+        try (SyntheticBertTask task = new SyntheticBertTask(device, config(), 7, 10, true);
+             Trainer trainer = trainer(task)) {
             task.model().train(true);
             for (int i = 0; i < STEPS; i++) {
                 trainer.trainStep(device.ledger(), new int[] {4 * i, 4 * i + 1, 4 * i + 2, 4 * i + 3});
@@ -61,8 +61,8 @@ class ResumeTest {
             uninterrupted = weights(task);
         }
         Path checkpoint = dir.resolve("checkpoint-" + STOP_AT);
-        try (SyntheticBertTask task = new SyntheticBertTask(device, config(), 7, 10, true)) {
-            Trainer trainer = trainer(task);
+        try (SyntheticBertTask task = new SyntheticBertTask(device, config(), 7, 10, true);
+             Trainer trainer = trainer(task)) {
             task.model().train(true);
             for (int i = 0; i < STOP_AT; i++) {
                 trainer.trainStep(device.ledger(), new int[] {4 * i, 4 * i + 1, 4 * i + 2, 4 * i + 3});
@@ -75,14 +75,15 @@ class ResumeTest {
         try (SyntheticBertTask task = new SyntheticBertTask(device, config(), 7, 10, true)) {
             // scramble the fresh model: every weight must come from the checkpoint
             task.model().parameters().forEach(t -> Init.constant(t, 0.5f));
-            Trainer trainer = trainer(task);
             task.model().train(true);
-            TrainingCheckpoint.restore(trainer, checkpoint);
-            assertEquals(STOP_AT, trainer.step());
-            for (int i = STOP_AT; i < STEPS; i++) {
-                trainer.trainStep(device.ledger(), new int[] {4 * i, 4 * i + 1, 4 * i + 2, 4 * i + 3});
+            try (Trainer trainer = trainer(task)) {
+                TrainingCheckpoint.restore(trainer, checkpoint);
+                assertEquals(STOP_AT, trainer.step());
+                for (int i = STOP_AT; i < STEPS; i++) {
+                    trainer.trainStep(device.ledger(), new int[] {4 * i, 4 * i + 1, 4 * i + 2, 4 * i + 3});
+                }
+                resumed = weights(task);
             }
-            resumed = weights(task);
         }
         assertEquals(uninterrupted.keySet(), resumed.keySet());
         for (String name : uninterrupted.keySet()) {

@@ -43,10 +43,11 @@ class TrainerMemoryTest {
         MemoryLedger ledger = device.ledger();
         BertConfig config = config();
         MethodOptions method = MethodOptions.of(mode, 0.6);
+        long ledgerAtStart = ledger.liveTotal();
         try (SyntheticBertTask task = new SyntheticBertTask(device, config, 17, SEQ,
-                method.attentionDropoutOnValues())) {
-            Trainer trainer = new Trainer(task, new TrainerOptions(STEPS, BATCH, 1e-3f, 0, 0, 1, 5), method,
-                    new TrainingListener() { });
+                method.attentionDropoutOnValues());
+             Trainer trainer = new Trainer(task, new TrainerOptions(STEPS, BATCH, 1e-3f, 0, 0, 1, 5), method,
+                     new TrainingListener() { })) {
             task.model().train(true);
             Set<String> everFrozen = new HashSet<>();
             for (int step = 0; step < STEPS; step++) {
@@ -83,5 +84,6 @@ class TrainerMemoryTest {
             }
             assertEquals(mode != Mode.FULL, !everFrozen.isEmpty());
         }
+        assertEquals(ledgerAtStart, ledger.liveTotal(), "closing the trainer and the model returns every byte");
     }
 }
