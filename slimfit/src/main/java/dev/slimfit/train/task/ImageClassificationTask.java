@@ -1,0 +1,174 @@
+package dev.slimfit.train.task;
+
+import dev.slimfit.engine.RandomStream;
+import dev.slimfit.engine.Scope;
+import dev.slimfit.engine.Tensor;
+import dev.slimfit.engine.autograd.GradMode;
+import dev.slimfit.model.nn.Module;
+import dev.slimfit.model.vit.ViTForImageClassification;
+import dev.slimfit.train.compress.ReferenceCompression;
+import dev.slimfit.train.freeze.IlsScheduler;
+import dev.slimfit.train.metrics.Metrics;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+import java.util.function.Predicate;
+
+/** Image classification with a ViT: batches of [B, C, H, W] pixels, cross-entropy, accuracy. */
+public final class ImageClassificationTask implements Task {
+
+    /** Images of one split, row-major [N, C, H, W] in one array, with integer labels. */
+    public record ImageSplit(float[] pixels, int[] labels, int channels, int height, int width) {
+        public ImageSplit {
+            long expected = (long) labels.length * channels * height * width;
+            if (pixels.length != expected) {
+                throw new IllegalArgumentException("image split has " + pixels.length + " pixel values for "
+                        + labels.length + " images of " + channels + "x" + height + "x" + width);
+            }
+        }
+
+        public int size() {
+            return labels.length;
+        }
+
+        int imageSize() {
+            return channels * height * width;
+        }
+    }
+
+    private final ViTForImageClassification model;
+    private final ImageSplit train;
+    private final ImageSplit eval;
+    private final List<String> notFromCheckpoint;
+    private final String description;
+
+    public ImageClassificationTask(ViTForImageClassification model, ImageSplit train, ImageSplit eval,
+                                   List<String> notFromCheckpoint, String description) {
+        var config = model.vit().config();
+        for (ImageSplit split : new ImageSplit[] {train, eval}) {
+            if (split.channels() != config.numChannels() || split.height() != config.imageSize()
+                    || split.width() != config.imageSize()) {
+                throw new IllegalArgumentException("images of " + split.channels() + "x" + split.height() + "x"
+                        + split.width() + " do not match the model's " + config.numChannels() + "x"
+                        + config.imageSize() + "x" + config.imageSize());
+            }
+        }
+        this.model = model;
+        this.train = train;
+        this.eval = eval;
+        this.notFromCheckpoint = List.copyOf(notFromCheckpoint);
+        this.description = description;
+    }
+
+    private Tensor images(ImageSplit split, int[] indices) {
+        int size = split.imageSize();
+        float[] batch = new float[indices.length * size];
+        for (int i = 0; i < indices.length; i++) {
+            System.arraycopy(split.pixels(), indices[i] * size, batch, i * size, size);
+        }
+        return Tensor.of(model.device(), batch, indices.length, split.channels(), split.height(), split.width());
+    }
+
+    @Override
+    public Module model() {
+        return model;
+    }
+
+    public ViTForImageClassification classifier() {
+        return model;
+    }
+
+    @Override
+    public int trainSize() {
+        return train.size();
+    }
+
+    @Override
+    public int evalSize() {
+        return eval.size();
+    }
+
+    @Override
+    public Tensor loss(int[] indices) {
+        int[] labels = new int[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            labels[i] = train.labels()[indices[i]];
+        }
+        try (Tensor images = images(train, indices); Tensor logits = model.logits(images)) {
+            return model.loss(logits, labels);
+        }
+    }
+
+    @Override
+    public Map<String, Double> evaluate(int batchSize, IntConsumer progress) {
+        int n = eval.size();
+        int classes = model.vit().config().numLabels();
+        int[] predicted = new int[n];
+        boolean wasTraining = model.isTraining();
+        model.train(false);
+        try (GradMode.Restore off = GradMode.disabled()) {
+            for (int start = 0; start < n; start += batchSize) {
+                int size = Math.min(batchSize, n - start);
+                int[] indices = new int[size];
+                for (int i = 0; i < size; i++) {
+                    indices[i] = start + i;
+                }
+                try (Scope scope = Scope.open()) {
+                    float[] logits = model.logits(images(eval, indices)).toFloatArray();
+                    for (int i = 0; i < size; i++) {
+                        int best = 0;
+                        for (int c = 1; c < classes; c++) {
+                            if (logits[i * classes + c] > logits[i * classes + best]) {
+                                best = c;
+                            }
+                        }
+                        predicted[start + i] = best;
+                    }
+                }
+                progress.accept(start + size);
+            }
+        } finally {
+            model.train(wasTraining);
+        }
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("accuracy", Metrics.accuracy(predicted, eval.labels()));
+        return metrics;
+    }
+
+    @Override
+    public String primaryMetric() {
+        return "accuracy";
+    }
+
+    @Override
+    public List<String> notFromCheckpoint() {
+        return notFromCheckpoint;
+    }
+
+    @Override
+    public Predicate<String> ffnDownProjection() {
+        return ReferenceCompression.BERT_VIT_FFN_DOWN;
+    }
+
+    @Override
+    public double initialMetricScale() {
+        return IlsScheduler.VIT_INITIAL_METRIC_SCALE;
+    }
+
+    @Override
+    public RandomStream dropoutStream() {
+        return model.vit().dropoutStream();
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}
