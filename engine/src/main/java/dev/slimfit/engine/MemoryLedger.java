@@ -24,6 +24,7 @@ public final class MemoryLedger {
     private final long[] peak = new long[CATEGORIES.length];
     private long liveTotal;
     private long peakTotal;
+    private final long[] atPeakTotal = new long[CATEGORIES.length];
     private long allocations;
     private final EnumMap<Category, Map<String, long[]>> owners = new EnumMap<>(Category.class);
     private final Timeline timeline = new Timeline(DEFAULT_TIMELINE_CAPACITY);
@@ -63,7 +64,10 @@ public final class MemoryLedger {
         }
         peak[c] = Math.max(peak[c], live[c]);
         liveTotal += delta;
-        peakTotal = Math.max(peakTotal, liveTotal);
+        if (liveTotal > peakTotal) {
+            peakTotal = liveTotal;
+            System.arraycopy(live, 0, atPeakTotal, 0, live.length);
+        }
         long[] usage = owners.get(category).computeIfAbsent(owner, k -> new long[2]);
         usage[0] += delta;
         usage[1] = Math.max(usage[1], usage[0]);
@@ -86,6 +90,11 @@ public final class MemoryLedger {
         return peakTotal;
     }
 
+    /** Live bytes of {@code category} at the moment the total peaked (the categories' peaks need not coincide). */
+    public synchronized long atPeakTotal(Category category) {
+        return atPeakTotal[category.ordinal()];
+    }
+
     /** Number of allocations since this ledger was created. */
     public synchronized long allocations() {
         return allocations;
@@ -94,6 +103,7 @@ public final class MemoryLedger {
     /** Starts a new measurement window: every peak becomes the current live value. */
     public synchronized void resetPeaks() {
         System.arraycopy(live, 0, peak, 0, live.length);
+        System.arraycopy(live, 0, atPeakTotal, 0, live.length);
         peakTotal = liveTotal;
         for (Map<String, long[]> byOwner : owners.values()) {
             for (long[] usage : byOwner.values()) {

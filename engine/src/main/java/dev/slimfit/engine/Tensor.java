@@ -319,6 +319,15 @@ public final class Tensor implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Whether this handle is the only user of its whole buffer (no view, alias or saved slot shares it): then an op
+     * that consumes this tensor may overwrite it in place instead of allocating its output.
+     */
+    public boolean isSoleOwner() {
+        return !closed && storage.isSoleReference() && offset == 0 && isContiguous()
+                && storage.bytes() == byteSize();
+    }
+
     /** Frees the gradient buffer, if any. */
     public void releaseGrad() {
         if (grad != null) {

@@ -87,11 +87,26 @@ public final class MemoryCommand implements Callable<Integer> {
         System.out.println();
         System.out.print(table(results));
         System.out.println();
+        System.out.print(atPeak(results));
+        System.out.println();
         System.out.print(firstPrinciples(results));
         if (json != null) {
             Files.writeString(json, mapper.writerWithDefaultPrettyPrinter().writeValueAsString(results));
         }
         return 0;
+    }
+
+    /** What the total consisted of at the moment it peaked. */
+    static String atPeak(List<JsonNode> results) {
+        StringBuilder sb = new StringBuilder("composition at the moment of the total peak (MiB):\n");
+        for (JsonNode r : results) {
+            sb.append(String.format(Locale.ROOT, "%-9s", r.get("mode").asText()));
+            for (Category c : Category.values()) {
+                sb.append(String.format(Locale.ROOT, " %15.1f", r.get("atPeak_" + c.name()).asDouble() / MIB));
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
     }
 
     /** Expected vs measured for the categories that follow from first principles. */

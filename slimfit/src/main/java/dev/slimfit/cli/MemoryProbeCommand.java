@@ -87,6 +87,9 @@ public final class MemoryProbeCommand implements Callable<Integer> {
                 result.put("peak_" + c.name(), measured.peakBytes()[c.ordinal()]);
             }
             result.put("peakTotal", measured.peakTotal());
+            for (Category c : Category.values()) {
+                result.put("atPeak_" + c.name(), ledger.atPeakTotal(c));
+            }
             result.put("peakRss", ResidentMemory.peakBytes());
             result.put("peakRssOfMeasuredStepOnly", rssWindow);
             result.put("stepMillis", measured.millis());

@@ -154,6 +154,8 @@ public final class Trainer implements AutoCloseable {
         FreezePlan plan = scheduler != null ? scheduler.plan() : FreezePlan.none(candidates);
         plan.apply(parameters);
         lastPlan = plan;
+        // before the forward pass, so that released state never coexists with this step's activations
+        releaseLongFrozenState(plan);
         ledger.mark("step " + (step + 1));
         ledger.resetPeaks();
         double lossValue;
@@ -171,7 +173,6 @@ public final class Trainer implements AutoCloseable {
         if (scheduler != null) {
             scheduler.update(changes);
         }
-        releaseLongFrozenState(plan);
         long[] live = new long[Category.values().length];
         long[] peak = new long[Category.values().length];
         for (Category c : Category.values()) {

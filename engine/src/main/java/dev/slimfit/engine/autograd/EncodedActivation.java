@@ -113,10 +113,21 @@ final class EncodedActivation {
 
     /** Decodes into a new contiguous float32 workspace tensor (the caller closes it). */
     Tensor decode(String op) {
+        Tensor out = Tensor.workspace(parts[0].device(), DType.F32, shape, op);
+        decodeInto(out);
+        return out;
+    }
+
+    /** Decodes into {@code out}, a contiguous float32 tensor of the encoded shape on the same device. */
+    void decodeInto(Tensor out) {
+        if (out.dtype() != DType.F32 || !out.shape().equals(shape) || !out.isContiguous()
+                || out.device() != parts[0].device()) {
+            throw new IllegalArgumentException("decode " + codec.label() + ": destination " + out.describe()
+                    + " must be a contiguous F32" + shape + " on " + parts[0].device().name());
+        }
         Device device = parts[0].device();
         Codecs codecs = device.kernels().codecs();
         long n = shape.numel();
-        Tensor out = Tensor.workspace(device, DType.F32, shape, op);
         switch (codec) {
             case Codec.FixedInt8 c -> codecs.decodeInt8(n, c.fracBits(), parts[0].segment(), out.segment());
             case Codec.FixedUint8 c -> codecs.decodeUint8(n, parts[0].segment(), out.segment());
@@ -128,7 +139,6 @@ final class EncodedActivation {
             }
             case Codec.None c -> throw new IllegalStateException("unreachable");
         }
-        return out;
     }
 
     long storedBytes() {

@@ -102,6 +102,26 @@ public final class SavedSlot implements AutoCloseable {
         return encoded.decode(site.label() + ".decoded");
     }
 
+    /**
+     * Writes the saved tensor (decoded if encoded) into {@code destination}, a contiguous float32 tensor of its shape:
+     * lets an op decode straight into its output buffer instead of into a temporary one.
+     */
+    public void getInto(Tensor destination) {
+        if (released) {
+            throw new IllegalStateException("saved " + site.kind() + " of " + site.label() + " was already released");
+        }
+        if (alias != null) {
+            dev.slimfit.engine.ops.Ops.copyInto(alias, destination);
+        } else {
+            encoded.decodeInto(destination);
+        }
+    }
+
+    /** Whether the saved tensor is kept as it is (not encoded), so {@link #get()} costs no copy. */
+    public boolean isExact() {
+        return alias != null;
+    }
+
     public boolean isReleased() {
         return released;
     }

@@ -27,13 +27,24 @@ final class ActivationOps {
 
                 @Override
                 protected Tensor[] backward(Tensor g) {
-                    try (Tensor xs = input.get(); Tensor xd = ArithmeticOps.dense(xs);
-                         Tensor gd = ArithmeticOps.dense(g)) {
-                        Tensor dx = Tensor.workspace(g.device(), DType.F32, g.shape(), "gelu.grad");
-                        g.device().kernels().activations().geluBackward(g.numel(), xd.segment(), gd.segment(),
-                                dx.segment());
+                    if (input.isExact()) {
+                        Tensor dx = ArithmeticOps.gradientOutput(g, "gelu.grad");
+                        try (Tensor xs = input.get(); Tensor xd = ArithmeticOps.dense(xs);
+                             Tensor gd = ArithmeticOps.dense(g)) {
+                            g.device().kernels().activations().geluBackward(g.numel(), xd.segment(), gd.segment(),
+                                    dx.segment());
+                        }
                         return new Tensor[] {dx};
                     }
+                    // an encoded input is decoded straight into the output buffer, which the kernel then
+                    // overwrites element by element with the gradient: no separate decoded copy
+                    Tensor dx = Tensor.workspace(g.device(), DType.F32, g.shape(), "gelu.grad");
+                    input.getInto(dx);
+                    try (Tensor gd = ArithmeticOps.dense(g)) {
+                        g.device().kernels().activations().geluBackward(g.numel(), dx.segment(), gd.segment(),
+                                dx.segment());
+                    }
+                    return new Tensor[] {dx};
                 }
             });
         }
@@ -54,9 +65,9 @@ final class ActivationOps {
 
                 @Override
                 protected Tensor[] backward(Tensor g) {
+                    Tensor dx = ArithmeticOps.gradientOutput(g, "tanh.grad");
                     try (Tensor ys = output.get(); Tensor yd = ArithmeticOps.dense(ys);
                          Tensor gd = ArithmeticOps.dense(g)) {
-                        Tensor dx = Tensor.workspace(g.device(), DType.F32, g.shape(), "tanh.grad");
                         g.device().kernels().activations().tanhBackward(g.numel(), yd.segment(), gd.segment(),
                                 dx.segment());
                         return new Tensor[] {dx};

@@ -118,7 +118,11 @@ final class ArithmeticOps {
             out.gradFn(new Node(op, x) {
                 @Override
                 protected Tensor[] backward(Tensor g) {
-                    return new Tensor[] {scale(g, alpha)};
+                    Tensor dx = gradientOutput(g, "scale.grad");
+                    try (Tensor gd = dense(g)) {
+                        g.device().kernels().elementwise().scale(g.numel(), alpha, gd.segment(), dx.segment());
+                    }
+                    return new Tensor[] {dx};
                 }
             });
         }
@@ -142,6 +146,15 @@ final class ArithmeticOps {
         Tensor out = Tensor.workspace(device, DType.F32, shape, "full");
         device.kernels().elementwise().fill(shape.numel(), value, out.segment());
         return out;
+    }
+
+    /**
+     * Where an elementwise backward writes the gradient it computes from {@code g}: {@code g}'s own buffer (a new
+     * handle on it) when nothing else uses that buffer — autograd drops its handle right after — else a new
+     * workspace tensor. Saves one gradient-sized allocation per elementwise op in backward.
+     */
+    static Tensor gradientOutput(Tensor g, String op) {
+        return g.isSoleOwner() ? g.alias() : Tensor.workspace(g.device(), DType.F32, g.shape(), op);
     }
 
     /** {@code x} itself as a new handle if contiguous, else a contiguous copy; the caller closes it. */

@@ -36,7 +36,7 @@ final class DropoutOp {
             y.gradFn(new Node(op, x) {
                 @Override
                 protected Tensor[] backward(Tensor g) {
-                    Tensor dx = Tensor.workspace(g.device(), DType.F32, g.shape(), "dropout.grad");
+                    Tensor dx = ArithmeticOps.gradientOutput(g, "dropout.grad");
                     try (Tensor gd = ArithmeticOps.dense(g)) {
                         g.device().kernels().dropout().backward(n, p, seed, offset, gd.segment(), dx.segment());
                     }

@@ -49,9 +49,10 @@ final class SoftmaxOp {
 
                 @Override
                 protected Tensor[] backward(Tensor g) {
+                    // the softmax kernel allows dx to alias dy
+                    Tensor dx = ArithmeticOps.gradientOutput(g, "softmax.grad");
                     try (Tensor ys = output.get(); Tensor yd = ArithmeticOps.dense(ys);
                          Tensor gd = ArithmeticOps.dense(g)) {
-                        Tensor dx = Tensor.workspace(g.device(), DType.F32, g.shape(), "softmax.grad");
                         g.device().kernels().softmax().backward(rows, cols, scale, yd.segment(), gd.segment(),
                                 dx.segment());
                         return new Tensor[] {dx};
