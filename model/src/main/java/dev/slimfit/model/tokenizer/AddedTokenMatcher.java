@@ -10,8 +10,11 @@ import java.util.List;
  */
 final class AddedTokenMatcher {
 
-    /** A piece of the input: either plain text, or the text of one added token ({@code token} non-null). */
-    record Piece(String text, AddedToken token) {
+    /**
+     * A piece of the input: either plain text, or the text of one added token ({@code token} non-null);
+     * {@code start} is where it begins in the split text (the pieces tile the text in order).
+     */
+    record Piece(String text, int start, AddedToken token) {
     }
 
     private final String[] patterns;
@@ -70,13 +73,13 @@ final class AddedTokenMatcher {
             int start = token.lstrip() ? Math.max(emitted, whitespaceRunStart(text, matchStart)) : matchStart;
             int end = token.rstrip() ? whitespaceRunEnd(text, matchEnd) : matchEnd;
             if (emitted < start) {
-                pieces.add(new Piece(text.substring(emitted, start), null));
+                pieces.add(new Piece(text.substring(emitted, start), emitted, null));
             }
-            pieces.add(new Piece(text.substring(start, end), token));
+            pieces.add(new Piece(text.substring(start, end), start, token));
             emitted = end;
         }
         if (emitted < text.length()) {
-            pieces.add(new Piece(emitted == 0 ? text : text.substring(emitted), null));
+            pieces.add(new Piece(emitted == 0 ? text : text.substring(emitted), emitted, null));
         }
         return pieces;
     }

@@ -1,6 +1,7 @@
 package dev.slimfit.model.tokenizer;
 
 import java.text.Normalizer;
+import java.util.Arrays;
 
 /**
  * BERT's text normalizer, the steps in the order the Hugging Face {@code BertNormalizer} applies them:
@@ -65,6 +66,61 @@ public record BertNormalizer(boolean cleanText, boolean handleChineseChars, bool
         }
         String stripped = stripAccents ? dropNonspacingMarks(Normalizer.normalize(cleaned, Normalizer.Form.NFD))
                 : cleaned;
+        return lowercase ? lowercasePerCharacter(stripped) : stripped;
+    }
+
+    /**
+     * The same text as {@link #normalize}, with the source range of every normalized char. Each source code point is
+     * normalized on its own, which gives the same text as normalizing the whole: cleaning, CJK spacing and
+     * lowercasing work per character, and the only reordering NFD does (of combining marks) concerns marks that
+     * stripping accents removes anyway.
+     */
+    AlignedText normalizeAligned(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 8);
+        int[] starts = new int[text.length() + 8];
+        int[] ends = new int[starts.length];
+        int length = 0;
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            int next = i + Character.charCount(cp);
+            String normalized = normalizeCodePoint(cp);
+            out.append(normalized);
+            if (length + normalized.length() > starts.length) {
+                int capacity = Math.max(starts.length * 2, length + normalized.length());
+                starts = Arrays.copyOf(starts, capacity);
+                ends = Arrays.copyOf(ends, capacity);
+            }
+            for (int k = 0; k < normalized.length(); k++) {
+                starts[length] = i;
+                ends[length] = next;
+                length++;
+            }
+            i = next;
+        }
+        return new AlignedText(out.toString(), Arrays.copyOf(starts, length),
+                Arrays.copyOf(ends, length));
+    }
+
+    /** What one code point of the source becomes (possibly nothing, possibly several chars). */
+    private String normalizeCodePoint(int codePoint) {
+        int cp = codePoint;
+        if (cleanText) {
+            if (cp == 0 || cp == 0xFFFD || UnicodeClasses.isControl(cp)) {
+                return "";
+            }
+            if (UnicodeClasses.isWhitespace(cp)) {
+                cp = ' ';
+            }
+        }
+        String single = Character.toString(cp);
+        if (handleChineseChars && UnicodeClasses.isChineseIdeograph(cp)) {
+            return " " + single + " ";
+        }
+        if (cp < 0x80) {
+            return lowercase ? asciiLowercase(single) : single;
+        }
+        String stripped = stripAccents ? dropNonspacingMarks(Normalizer.normalize(single, Normalizer.Form.NFD))
+                : single;
         return lowercase ? lowercasePerCharacter(stripped) : stripped;
     }
 

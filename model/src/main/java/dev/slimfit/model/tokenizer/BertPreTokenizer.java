@@ -11,8 +11,19 @@ final class BertPreTokenizer {
     private BertPreTokenizer() {
     }
 
+    /** Receives one word and the index in the split text where it starts. */
+    @FunctionalInterface
+    interface WordSink {
+        void accept(String word, int start);
+    }
+
     /** Hands each word of {@code text}, in order, to {@code words}; never an empty one. */
     static void split(String text, Consumer<String> words) {
+        split(text, (word, start) -> words.accept(word));
+    }
+
+    /** Hands each word of {@code text} with its start index, in order, to {@code words}; never an empty one. */
+    static void split(String text, WordSink words) {
         int wordStart = -1;
         for (int i = 0; i < text.length(); ) {
             int cp = text.codePointAt(i);
@@ -20,11 +31,11 @@ final class BertPreTokenizer {
             boolean whitespace = UnicodeClasses.isWhitespace(cp);
             if (whitespace || UnicodeClasses.isPunctuation(cp)) {
                 if (wordStart >= 0) {
-                    words.accept(text.substring(wordStart, i));
+                    words.accept(text.substring(wordStart, i), wordStart);
                     wordStart = -1;
                 }
                 if (!whitespace) {
-                    words.accept(text.substring(i, next));
+                    words.accept(text.substring(i, next), i);
                 }
             } else if (wordStart < 0) {
                 wordStart = i;
@@ -32,7 +43,7 @@ final class BertPreTokenizer {
             i = next;
         }
         if (wordStart >= 0) {
-            words.accept(text.substring(wordStart));
+            words.accept(text.substring(wordStart), wordStart);
         }
     }
 }

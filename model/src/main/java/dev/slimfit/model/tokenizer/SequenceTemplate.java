@@ -58,6 +58,23 @@ record SequenceTemplate(List<Part> single, List<Part> pair) {
         return count;
     }
 
+    /** The index at which the pair template places sequence B when sequence A has {@code firstLength} tokens. */
+    int secondSequenceStart(int firstLength, boolean addSpecials) {
+        int index = 0;
+        for (Part part : pair) {
+            switch (part) {
+                case SequencePart sequence -> {
+                    if (sequence.second()) {
+                        return index;
+                    }
+                    index += firstLength;
+                }
+                case SpecialPart special -> index += addSpecials ? special.ids().length : 0;
+            }
+        }
+        throw new IllegalStateException("the pair template holds no sequence B"); // the constructor rules this out
+    }
+
     /**
      * Appends the assembled ids and type ids.
      *

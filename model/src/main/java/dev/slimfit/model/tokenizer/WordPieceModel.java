@@ -40,11 +40,20 @@ final class WordPieceModel {
 
     /** Appends the ids of {@code word}'s pieces (or the unknown id) to {@code ids}. */
     void tokenize(String word, IntList ids) {
+        tokenize(word, ids, null);
+    }
+
+    /**
+     * Appends the ids of {@code word}'s pieces (or the unknown id) to {@code ids} and, when {@code pieceEnds} is not
+     * null, where each piece ends in the word (exclusive; the unknown token ends where the word does).
+     */
+    void tokenize(String word, IntList ids, IntList pieceEnds) {
+        int firstPiece = ids.size();
+        int firstEnd = pieceEnds == null ? 0 : pieceEnds.size();
         if (word.codePointCount(0, word.length()) > maxInputCharsPerWord) {
-            ids.add(unkId);
+            addUnknown(word, ids, pieceEnds);
             return;
         }
-        int firstPiece = ids.size();
         int longest = vocabulary.longestTokenChars();
         int[] hashes = new int[Math.min(word.length(), longest) + 1];
         int start = 0;
@@ -72,11 +81,24 @@ final class WordPieceModel {
             }
             if (pieceId < 0) {
                 ids.truncate(firstPiece);
-                ids.add(unkId);
+                if (pieceEnds != null) {
+                    pieceEnds.truncate(firstEnd);
+                }
+                addUnknown(word, ids, pieceEnds);
                 return;
             }
             ids.add(pieceId);
+            if (pieceEnds != null) {
+                pieceEnds.add(end);
+            }
             start = end;
+        }
+    }
+
+    private void addUnknown(String word, IntList ids, IntList pieceEnds) {
+        ids.add(unkId);
+        if (pieceEnds != null) {
+            pieceEnds.add(word.length());
         }
     }
 }

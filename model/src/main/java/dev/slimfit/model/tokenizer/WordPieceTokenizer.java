@@ -150,6 +150,88 @@ public final class WordPieceTokenizer {
         return idsOf(text).toArray();
     }
 
+    /**
+     * The tokens of {@code text} (no special tokens, truncation or padding) with the chars of {@code text} each one
+     * covers: the ids are those of {@link #tokenIds}. For mapping character spans (such as a SQuAD answer) to tokens.
+     */
+    public TokenOffsets tokenizeWithOffsets(String text) {
+        IntList ids = new IntList();
+        IntList starts = new IntList();
+        IntList ends = new IntList();
+        IntList pieceEnds = new IntList();
+        for (AddedTokenMatcher.Piece raw : rawMatcher.split(text)) {
+            int rawStart = raw.start();
+            if (raw.token() != null) {
+                ids.add(raw.token().id());
+                starts.add(rawStart);
+                ends.add(rawStart + raw.text().length());
+                continue;
+            }
+            AlignedText normalized = normalizer != null ? normalizer.normalizeAligned(raw.text())
+                    : unchanged(raw.text());
+            for (AddedTokenMatcher.Piece piece : normalizedMatcher.split(normalized.text())) {
+                if (piece.token() != null) {
+                    ids.add(piece.token().id());
+                    starts.add(rawStart + normalized.sourceStart(piece.start()));
+                    ends.add(rawStart + normalized.sourceEnd(piece.start() + piece.text().length()));
+                } else if (splitWords) {
+                    BertPreTokenizer.split(piece.text(), (word, wordStart) -> addWordWithOffsets(word,
+                            piece.start() + wordStart, normalized, rawStart, ids, starts, ends, pieceEnds));
+                } else {
+                    addWordWithOffsets(piece.text(), piece.start(), normalized, rawStart, ids, starts, ends, pieceEnds);
+                }
+            }
+        }
+        return new TokenOffsets(ids.toArray(), starts.toArray(), ends.toArray());
+    }
+
+    /**
+     * Tokenizes one word that starts at {@code wordStart} of the normalized text and appends its ids with their
+     * ranges in the source text ({@code sourceBase} is where the normalized text's source begins).
+     */
+    private void addWordWithOffsets(String word, int wordStart, AlignedText normalized, int sourceBase, IntList ids,
+                                    IntList starts, IntList ends, IntList pieceEnds) {
+        int first = ids.size();
+        pieceEnds.truncate(0);
+        model.tokenize(word, ids, pieceEnds);
+        int pieceStart = 0;
+        for (int k = 0; k < ids.size() - first; k++) {
+            int pieceEnd = pieceEnds.get(k);
+            starts.add(sourceBase + normalized.sourceStart(wordStart + pieceStart));
+            ends.add(sourceBase + normalized.sourceEnd(wordStart + pieceEnd));
+            pieceStart = pieceEnd;
+        }
+    }
+
+    /** A text that no normalizer touched: every char comes from itself. */
+    private static AlignedText unchanged(String text) {
+        int[] starts = new int[text.length()];
+        int[] ends = new int[text.length()];
+        for (int i = 0; i < starts.length; i++) {
+            starts[i] = i;
+            ends[i] = i + 1;
+        }
+        return new AlignedText(text, starts, ends);
+    }
+
+    /**
+     * Encodes a pair that is already tokenized (ids as {@link #tokenIds} gives them): truncation, the template's
+     * special tokens and type ids, and padding, exactly as for texts. Callers that cut a long text into windows
+     * themselves (SQuAD's document stride) use this with {@link #pairSecondStart}.
+     */
+    public Encoding encodeIdPair(int[] first, int[] second, EncodeOptions options) {
+        return pad(List.<IntList[]>of(assemble(first, second, options)), options.padding()).row(0);
+    }
+
+    /**
+     * Where the second sequence begins in an untruncated pair encoding whose first sequence has
+     * {@code firstLength} tokens: {@code firstLength} plus the special tokens the template puts before the second
+     * sequence (2 for BERT's {@code [CLS] A [SEP] B [SEP]}).
+     */
+    public int pairSecondStart(int firstLength, EncodeOptions options) {
+        return template.secondSequenceStart(firstLength, options.addSpecialTokens());
+    }
+
     /** Encodes one text with {@link #defaultOptions()}. */
     public Encoding encode(String text) {
         return encode(text, defaultOptions);

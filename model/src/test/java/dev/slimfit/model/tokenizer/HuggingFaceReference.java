@@ -70,6 +70,19 @@ final class HuggingFaceReference implements AutoCloseable {
         return List.of(tokenizer.encode(text, false, false).getTokens());
     }
 
+    /** The tokens of {@code text} without special tokens, with the library's character spans. */
+    TokenOffsets offsets(String text) {
+        ai.djl.huggingface.tokenizers.Encoding encoding = tokenizer.encode(text, false, false);
+        ai.djl.huggingface.tokenizers.jni.CharSpan[] spans = encoding.getCharTokenSpans();
+        int[] starts = new int[spans.length];
+        int[] ends = new int[spans.length];
+        for (int i = 0; i < spans.length; i++) {
+            starts[i] = spans[i].getStart();
+            ends[i] = spans[i].getEnd();
+        }
+        return new TokenOffsets(toInts(encoding.getIds()), starts, ends);
+    }
+
     private static Encoding convert(ai.djl.huggingface.tokenizers.Encoding encoding) {
         return new Encoding(toInts(encoding.getIds()), toInts(encoding.getTypeIds()),
                 toInts(encoding.getAttentionMask()));
