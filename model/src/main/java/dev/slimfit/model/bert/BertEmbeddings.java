@@ -6,6 +6,7 @@ import dev.slimfit.engine.Tensor;
 import dev.slimfit.engine.ops.Ops;
 import dev.slimfit.model.nn.Dropout;
 import dev.slimfit.model.nn.Embedding;
+import dev.slimfit.model.nn.Intermediates;
 import dev.slimfit.model.nn.LayerNorm;
 import dev.slimfit.model.nn.Module;
 
@@ -38,14 +39,18 @@ public final class BertEmbeddings extends Module {
      * @param positions int32 [S] = 0..S−1
      */
     Tensor forward(Tensor ids, Tensor tokenTypes, Tensor positions) {
-        try (Names.Entered n = Names.at(name());
-             Tensor w = word.forward(ids);
-             Tensor t = tokenType.forward(tokenTypes);
-             Tensor p = position.forward(positions);
-             Tensor wt = Ops.add(w, t);
-             Tensor sum = Ops.add(wt, p);
-             Tensor normed = layerNorm.forward(sum)) {
-            return dropout.forward(normed, isTraining());
+        try (Names.Entered n = Names.at(name())) {
+            Tensor w = word.forward(ids);
+            Tensor wt;
+            try (w; Tensor t = tokenType.forward(tokenTypes)) {
+                wt = Ops.add(w, t);
+            }
+            Tensor sum;
+            try (wt; Tensor p = position.forward(positions)) {
+                sum = Ops.add(wt, p);
+            }
+            Tensor normed = Intermediates.consume(sum, layerNorm::forward);
+            return Intermediates.consume(normed, t -> dropout.forward(t, isTraining()));
         }
     }
 

@@ -1,10 +1,11 @@
 package dev.slimfit.model.bert;
 
 import dev.slimfit.engine.Device;
-import dev.slimfit.engine.Names;
 import dev.slimfit.engine.Tensor;
 import dev.slimfit.engine.ops.Ops;
 import dev.slimfit.model.nn.Dropout;
+import static dev.slimfit.model.nn.Intermediates.at;
+import static dev.slimfit.model.nn.Intermediates.consume;
 import dev.slimfit.model.nn.LayerNorm;
 import dev.slimfit.model.nn.Linear;
 import dev.slimfit.model.nn.Module;
@@ -45,23 +46,18 @@ public final class BertLayer extends Module {
 
     Tensor forward(Tensor x, Tensor additiveMask) {
         boolean training = isTraining();
-        Tensor attended;
-        try (Tensor context = attention.forward(x, additiveMask);
-             Tensor projected = attentionOutput.forward(context);
-             Tensor dropped = hiddenDropout.forward(projected, training);
-             Names.Entered n = Names.at(qualify("attention.output"));
-             Tensor residual = Ops.add(dropped, x)) {
-            attended = attentionLayerNorm.forward(residual);
-        }
-        try (attended;
-             Tensor up = intermediate.forward(attended);
-             Names.Entered n = Names.at(qualify("intermediate"));
-             Tensor activated = Ops.gelu(up);
-             Tensor down = output.forward(activated);
-             Tensor dropped = hiddenDropout.forward(down, training);
-             Names.Entered o = Names.at(qualify("output"));
-             Tensor residual = Ops.add(dropped, attended)) {
-            return outputLayerNorm.forward(residual);
+        Tensor context = attention.forward(x, additiveMask);
+        Tensor projected = consume(context, attentionOutput::forward);
+        Tensor dropped = consume(projected, t -> hiddenDropout.forward(t, training));
+        Tensor residual = consume(dropped, t -> at(qualify("attention.output"), () -> Ops.add(t, x)));
+        Tensor attended = consume(residual, attentionLayerNorm::forward);
+        try (attended) {
+            Tensor up = intermediate.forward(attended);
+            Tensor activated = consume(up, t -> at(qualify("intermediate"), () -> Ops.gelu(t)));
+            Tensor down = consume(activated, output::forward);
+            Tensor droppedDown = consume(down, t -> hiddenDropout.forward(t, training));
+            Tensor outputResidual = consume(droppedDown, t -> at(qualify("output"), () -> Ops.add(t, attended)));
+            return consume(outputResidual, outputLayerNorm::forward);
         }
     }
 

@@ -67,17 +67,24 @@ public final class SelfAttention extends Module {
         int batch = x.dim(0);
         int seq = x.dim(1);
         int hidden = heads * headDim;
-        try (Names.Entered n = Names.at(name());
-             Tensor q = splitHeads(query.forward(x), batch, seq, false);
-             Tensor kT = splitHeads(key.forward(x), batch, seq, true);
-             Tensor v0 = splitHeads(value.forward(x), batch, seq, false);
-             Tensor v = dropoutOnValues ? dropout.forward(v0, isTraining()) : Ops.identity(v0);
-             Tensor scores = Ops.matmul(q, kT, SaveKinds.ATTENTION_QUERY, SaveKinds.ATTENTION_KEY);
-             Tensor probs = Ops.softmax(scores, (float) (1 / Math.sqrt(headDim)), additiveMask, heads * seq);
-             Tensor kept = dropoutOnValues ? Ops.identity(probs) : dropout.forward(probs, isTraining());
-             Tensor context = Ops.matmul(kept, v, probabilitiesKind(), SaveKinds.ATTENTION_VALUE);
-             Tensor merged = Ops.permute(context, 0, 2, 1, 3)) {
-            return Ops.reshape(merged, batch, seq, hidden);
+        boolean training = isTraining();
+        try (Names.Entered n = Names.at(name())) {
+            Tensor q = splitHeads(query.forward(x), batch, seq, false);
+            Tensor scores;
+            try (q; Tensor kT = splitHeads(key.forward(x), batch, seq, true)) {
+                scores = Ops.matmul(q, kT, SaveKinds.ATTENTION_QUERY, SaveKinds.ATTENTION_KEY);
+            }
+            Tensor probs = Intermediates.consume(scores,
+                    s -> Ops.softmax(s, (float) (1 / Math.sqrt(headDim)), additiveMask, heads * seq));
+            Tensor kept = Intermediates.consume(probs,
+                    p -> dropoutOnValues ? Ops.identity(p) : dropout.forward(p, training));
+            Tensor context;
+            try (kept; Tensor v0 = splitHeads(value.forward(x), batch, seq, false);
+                 Tensor v = dropoutOnValues ? dropout.forward(v0, training) : Ops.identity(v0)) {
+                context = Ops.matmul(kept, v, probabilitiesKind(), SaveKinds.ATTENTION_VALUE);
+            }
+            Tensor merged = Intermediates.consume(context, c -> Ops.permute(c, 0, 2, 1, 3));
+            return Intermediates.consume(merged, m -> Ops.reshape(m, batch, seq, hidden));
         }
     }
 

@@ -1,10 +1,11 @@
 package dev.slimfit.model.vit;
 
 import dev.slimfit.engine.Device;
-import dev.slimfit.engine.Names;
 import dev.slimfit.engine.Tensor;
 import dev.slimfit.engine.ops.Ops;
 import dev.slimfit.model.nn.Dropout;
+import static dev.slimfit.model.nn.Intermediates.at;
+import static dev.slimfit.model.nn.Intermediates.consume;
 import dev.slimfit.model.nn.LayerNorm;
 import dev.slimfit.model.nn.Linear;
 import dev.slimfit.model.nn.Module;
@@ -44,23 +45,18 @@ public final class ViTLayer extends Module {
 
     Tensor forward(Tensor x) {
         boolean training = isTraining();
-        Tensor mid;
-        try (Tensor normed = before.forward(x);
-             Tensor context = attention.forward(normed, null);
-             Tensor projected = attentionOutput.forward(context);
-             Tensor dropped = hiddenDropout.forward(projected, training);
-             Names.Entered n = Names.at(qualify("attention.output"))) {
-            mid = Ops.add(dropped, x);
-        }
-        try (mid;
-             Tensor normed = after.forward(mid);
-             Tensor up = intermediate.forward(normed);
-             Names.Entered n = Names.at(qualify("intermediate"));
-             Tensor activated = Ops.gelu(up);
-             Tensor down = output.forward(activated);
-             Tensor dropped = hiddenDropout.forward(down, training);
-             Names.Entered o = Names.at(qualify("output"))) {
-            return Ops.add(dropped, mid);
+        Tensor normed = before.forward(x);
+        Tensor context = consume(normed, t -> attention.forward(t, null));
+        Tensor projected = consume(context, attentionOutput::forward);
+        Tensor dropped = consume(projected, t -> hiddenDropout.forward(t, training));
+        Tensor mid = consume(dropped, t -> at(qualify("attention.output"), () -> Ops.add(t, x)));
+        try (mid) {
+            Tensor normedMid = after.forward(mid);
+            Tensor up = consume(normedMid, intermediate::forward);
+            Tensor activated = consume(up, t -> at(qualify("intermediate"), () -> Ops.gelu(t)));
+            Tensor down = consume(activated, output::forward);
+            Tensor droppedDown = consume(down, t -> hiddenDropout.forward(t, training));
+            return consume(droppedDown, t -> at(qualify("output"), () -> Ops.add(t, mid)));
         }
     }
 
