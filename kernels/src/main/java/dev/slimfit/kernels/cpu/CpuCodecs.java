@@ -16,7 +16,8 @@ import java.nio.ByteOrder;
 /**
  * Vector API activation codecs. Fixed-point encodes round with {@link FixedPointRounding} (exact, ties to even), so
  * their bytes equal the reference's on every input; decodes multiply small integers by a power of two, which is exact.
- * Top-k finds each row's threshold with {@link TopKSelector} (no sort) and then takes the row in index order.
+ * Top-k finds each row's threshold with {@link TopKSelector} (a radix select, no sort of the row) and then takes the
+ * row in index order.
  * {@code fracBits} must lie in [−{@value #MAX_FRAC_BITS}, {@value #MAX_FRAC_BITS}], where 2^±fracBits is a normal
  * float and scaling by it is exact wherever the result can matter.
  */

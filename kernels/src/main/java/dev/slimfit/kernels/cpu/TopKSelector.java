@@ -10,12 +10,13 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * Finds, for one row, the magnitude threshold of its top-k entries without sorting the row: a radix select on the
- * magnitude keys (the float bits without the sign, which order as the magnitudes do, NaN above +∞), most significant
- * 8-bit digit first. Each digit keeps the bucket that holds the k-th largest key still in the running and counts
- * every key in higher buckets as kept. After the last digit the threshold key is known, and so is how many entries
- * equal to it are kept: the lowest-indexed ones, since ties go to the lower column. The caller then takes the row in
- * index order: every key above the threshold, and the first {@link #tiesKept()} keys equal to it.
+ * Selects, for one row, its top-k entries without sorting the row. {@link #select} finds their magnitude threshold by
+ * a radix select on the magnitude keys (the float bits without the sign, which order as the magnitudes do, NaN above
+ * +∞), most significant 8-bit digit first. Each digit keeps the bucket that holds the k-th largest key still in the
+ * running and counts every key in higher buckets as kept. After the last digit the threshold key is known, and so is
+ * how many entries equal to it are kept: the lowest-indexed ones, since ties go to the lower column.
+ * {@link #writeKept} then takes the row in index order: every key above the threshold, and the first
+ * {@link #tiesKept()} keys equal to it.
  *
  * <p>The first digit (the exponent) is the expensive one, since it looks at the whole row. Rather than a scalar
  * histogram, it is found with vector passes that count the keys at or above a few exponents at once, walking down
