@@ -269,7 +269,9 @@ class CodecsKernelTest {
         /** A handful of magnitudes of both signs, ±0 included: long runs of ties. */
         MANY_TIES,
         /** Gaussian with NaNs (several payloads, both signs), ±∞ and a few ties mixed in. */
-        NON_FINITE
+        NON_FINITE,
+        /** Magnitudes spread from subnormals to 1e30, so that the k-th largest lies many binades below the maximum. */
+        WIDE_RANGE
     }
 
     static Stream<Arguments> providersShapesAndInputs() {
@@ -440,6 +442,12 @@ class CodecsKernelTest {
                 float[] levels = {0f, -0f, 0.5f, -0.5f, 1f, -1f, 2f, -2f};
                 for (int i = 0; i < n; i++) {
                     x[i] = levels[random.nextInt(levels.length)];
+                }
+            }
+            case WIDE_RANGE -> {
+                for (int i = 0; i < n; i++) {
+                    float magnitude = (float) Math.exp(-103 + 172 * random.nextDouble()); // e^-103 is subnormal
+                    x[i] = random.nextDouble() < 0.5 ? -magnitude : magnitude;
                 }
             }
             case NON_FINITE -> {

@@ -5,7 +5,6 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -17,7 +16,8 @@ import java.nio.ByteOrder;
 /**
  * Vector API activation codecs. Fixed-point encodes round with {@link FixedPointRounding} (exact, ties to even), so
  * their bytes equal the reference's on every input; decodes multiply small integers by a power of two, which is exact.
- * Top-k finds each row's threshold with {@link TopKSelector} (no sort) and then takes the row in index order.
+ * Top-k finds each row's threshold with {@link TopKSelector} (a radix select, no sort of the row) and then takes the
+ * row in index order.
  * {@code fracBits} must lie in [−{@value #MAX_FRAC_BITS}, {@value #MAX_FRAC_BITS}], where 2^±fracBits is a normal
  * float and scaling by it is exact wherever the result can matter.
  */
@@ -182,7 +182,7 @@ public final class CpuCodecs implements Codecs {
                     keepWholeRow(r, cols, x, values, indices);
                 } else {
                     selector.select(x, r * cols, cols, k);
-                    keepAboveThreshold(r, cols, k, selector.threshold(), selector.tiesKept(), x, values, indices);
+                    selector.writeKept(x, r * cols, cols, k, values, indices, r * k);
                 }
             }
         });
@@ -230,65 +230,6 @@ public final class CpuCodecs implements Codecs {
         for (int c = 0; c < cols; c++) {
             indices.setAtIndex(INT, row + c, c);
         }
-    }
-
-    /**
-     * Writes row {@code r}'s kept entries in index order: keys above {@code threshold}, and the first {@code tiesKept}
-     * keys equal to it. Vector chunks keep their lanes with a compress; a masked store writes only the kept lanes.
-     */
-    private static void keepAboveThreshold(long r, int cols, int k, int threshold, int tiesKept, MemorySegment x,
-                                           MemorySegment values, MemorySegment indices) {
-        long row = r * cols;
-        long out = r * k;
-        long outEnd = out + k;
-        int ties = tiesKept;
-        int vectorEnd = INTS.loopBound(cols);
-        IntVector columnLanes = IntVector.zero(INTS).addIndex(1);
-        int c = 0;
-        for (; c < vectorEnd && out < outEnd; c += LANES) {
-            IntVector bits = IntVector.fromMemorySegment(INTS, x, (row + c) * Float.BYTES, ORDER);
-            IntVector keys = bits.and(TopKSelector.MAGNITUDE_MASK);
-            VectorMask<Integer> equal = keys.compare(VectorOperators.EQ, threshold);
-            int equalCount = equal.trueCount();
-            if (equalCount > ties) {
-                equal = firstLanes(equal, ties);
-                equalCount = ties;
-            }
-            ties -= equalCount;
-            VectorMask<Integer> keep = keys.compare(VectorOperators.GT, threshold).or(equal);
-            int kept = keep.trueCount();
-            if (kept > 0) {
-                VectorMask<Integer> written = INTS.indexInRange(0, kept);
-                bits.compress(keep).intoMemorySegment(values, out * Float.BYTES, ORDER, written);
-                columnLanes.add(c).compress(keep).intoMemorySegment(indices, out * Integer.BYTES, ORDER, written);
-                out += kept;
-            }
-        }
-        for (; c < cols && out < outEnd; c++) {
-            int bits = x.getAtIndex(INT, row + c);
-            int key = bits & TopKSelector.MAGNITUDE_MASK;
-            boolean keep = key > threshold || (key == threshold && ties > 0);
-            if (keep) {
-                if (key == threshold) {
-                    ties--;
-                }
-                values.setAtIndex(INT, out, bits);
-                indices.setAtIndex(INT, out, c);
-                out++;
-            }
-        }
-    }
-
-    /** The first {@code count} set lanes of {@code mask}. */
-    private static VectorMask<Integer> firstLanes(VectorMask<Integer> mask, int count) {
-        long remaining = mask.toLong();
-        long first = 0;
-        for (int i = 0; i < count; i++) {
-            long lowest = Long.lowestOneBit(remaining);
-            first |= lowest;
-            remaining &= ~lowest;
-        }
-        return VectorMask.fromLong(INTS, first);
     }
 
     private static LongVector signExtendedNibble(LongVector lowBits) {

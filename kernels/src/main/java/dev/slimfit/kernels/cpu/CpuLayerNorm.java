@@ -35,8 +35,9 @@ public final class CpuLayerNorm implements LayerNorm {
     public void forward(int rows, int cols, float eps, MemorySegment x, MemorySegment gamma, MemorySegment beta,
                         MemorySegment y, MemorySegment mean, MemorySegment rstd) {
         parallel.forRange(rows, minRowsPerThread(cols), (start, end) -> {
+            float[] moments = new float[2];
             for (long r = start; r < end; r++) {
-                forwardRow(cols, eps, x, gamma, beta, y, mean, rstd, r);
+                forwardRow(cols, eps, x, gamma, beta, y, mean, rstd, r, moments);
             }
         });
     }
@@ -55,11 +56,26 @@ public final class CpuLayerNorm implements LayerNorm {
         backwardRows(rows, cols, new NormalizedInput(null, null, xhat, rstd), gamma, dy, dx, dgamma, dbeta);
     }
 
+    /** One row of forward, in two small methods for the reason given at {@link #backwardRow}. */
     private static void forwardRow(int cols, float eps, MemorySegment x, MemorySegment gamma, MemorySegment beta,
-                                   MemorySegment y, MemorySegment meanOut, MemorySegment rstdOut, long r) {
+                                   MemorySegment y, MemorySegment meanOut, MemorySegment rstdOut, long r,
+                                   float[] moments) {
         long row = r * cols;
-        int vectorEnd = FLOATS.loopBound(cols);
+        rowMoments(cols, x, row, moments);
+        float mean = moments[0];
+        float rstd = (float) (1 / Math.sqrt((double) moments[1] + eps));
+        writeNormalized(cols, x, gamma, beta, y, row, mean, rstd);
+        if (meanOut != null) {
+            meanOut.setAtIndex(FLOAT, r, mean);
+        }
+        if (rstdOut != null) {
+            rstdOut.setAtIndex(FLOAT, r, rstd);
+        }
+    }
 
+    /** The row's mean and biased variance into {@code moments[0..1]}. */
+    private static void rowMoments(int cols, MemorySegment x, long row, float[] moments) {
+        int vectorEnd = FLOATS.loopBound(cols);
         FloatVector sumLanes = FloatVector.zero(FLOATS);
         for (int c = 0; c < vectorEnd; c += LANES) {
             sumLanes = sumLanes.add(load(x, row + c));
@@ -87,10 +103,14 @@ public final class CpuLayerNorm implements LayerNorm {
             deviation += centred;
             squares += centred * centred;
         }
-        float mean = cols == 0 ? 0 : roughMean + deviation / cols;
-        float variance = cols == 0 ? 0 : Math.max(0, (squares - deviation * deviation / cols) / cols);
-        float rstd = (float) (1 / Math.sqrt((double) variance + eps));
+        moments[0] = cols == 0 ? 0 : roughMean + deviation / cols;
+        moments[1] = cols == 0 ? 0 : Math.max(0, (squares - deviation * deviation / cols) / cols);
+    }
 
+    /** {@code y = (x − mean)·rstd·gamma + beta} for one row. */
+    private static void writeNormalized(int cols, MemorySegment x, MemorySegment gamma, MemorySegment beta,
+                                        MemorySegment y, long row, float mean, float rstd) {
+        int vectorEnd = FLOATS.loopBound(cols);
         for (int c = 0; c < vectorEnd; c += LANES) {
             FloatVector normalized = load(x, row + c).sub(mean).mul(rstd);
             FloatVector out = beta == null ? normalized.mul(load(gamma, c)) : normalized.fma(load(gamma, c),
@@ -101,12 +121,6 @@ public final class CpuLayerNorm implements LayerNorm {
             float normalized = (x.getAtIndex(FLOAT, row + c) - mean) * rstd;
             float shift = beta == null ? 0 : beta.getAtIndex(FLOAT, c);
             y.setAtIndex(FLOAT, row + c, normalized * gamma.getAtIndex(FLOAT, c) + shift);
-        }
-        if (meanOut != null) {
-            meanOut.setAtIndex(FLOAT, r, mean);
-        }
-        if (rstdOut != null) {
-            rstdOut.setAtIndex(FLOAT, r, rstd);
         }
     }
 
@@ -121,8 +135,9 @@ public final class CpuLayerNorm implements LayerNorm {
                 ColumnSums betaSum = dbeta == null ? null : new ColumnSums(cols);
                 long start = (long) rows * task / tasks;
                 long end = (long) rows * (task + 1) / tasks;
+                float[] rowSums = new float[2];
                 for (long r = start; r < end; r++) {
-                    backwardRow(cols, input, gamma, dy, dx, gammaSum, betaSum, r);
+                    backwardRow(cols, input, gamma, dy, dx, gammaSum, betaSum, r, rowSums);
                 }
                 gammaSums[task] = gammaSum;
                 betaSums[task] = betaSum;
@@ -132,13 +147,27 @@ public final class CpuLayerNorm implements LayerNorm {
         writeColumnSums(cols, betaSums, dbeta);
     }
 
+    /**
+     * One row of backward. Split into two small methods on purpose: a Vector API loop only becomes plain SIMD code when
+     * everything in it is inlined, and one large method with both passes exceeded the inlining budget (4× slower).
+     */
     private static void backwardRow(int cols, NormalizedInput input, MemorySegment gamma, MemorySegment dy,
-                                    MemorySegment dx, ColumnSums gammaSum, ColumnSums betaSum, long r) {
+                                    MemorySegment dx, ColumnSums gammaSum, ColumnSums betaSum, long r,
+                                    float[] rowSums) {
         long row = r * cols;
-        int vectorEnd = FLOATS.loopBound(cols);
         float rstd = input.rstd(r);
         float mean = input.mean(r);
+        accumulateRow(cols, input, gamma, dy, gammaSum, betaSum, row, mean, rstd, rowSums);
+        if (dx != null) {
+            writeDx(cols, input, gamma, dy, dx, row, mean, rstd, rowSums[0] / cols, rowSums[1] / cols);
+        }
+    }
 
+    /** Σ g and Σ g·x̂ of the row into {@code rowSums[0..1]} ({@code g = dy⊙gamma}); adds dy·x̂ and dy to the column sums. */
+    private static void accumulateRow(int cols, NormalizedInput input, MemorySegment gamma, MemorySegment dy,
+                                      ColumnSums gammaSum, ColumnSums betaSum, long row, float mean, float rstd,
+                                      float[] rowSums) {
+        int vectorEnd = FLOATS.loopBound(cols);
         FloatVector gLanes = FloatVector.zero(FLOATS);
         FloatVector gXhatLanes = FloatVector.zero(FLOATS);
         for (int c = 0; c < vectorEnd; c += LANES) {
@@ -169,12 +198,14 @@ public final class CpuLayerNorm implements LayerNorm {
                 betaSum.add(c, dyc);
             }
         }
-        if (dx == null) {
-            return;
-        }
+        rowSums[0] = sumG;
+        rowSums[1] = sumGXhat;
+    }
 
-        float meanG = sumG / cols;
-        float meanGXhat = sumGXhat / cols;
+    /** {@code dx = rstd·(g − mean(g) − x̂·mean(g⊙x̂))}. */
+    private static void writeDx(int cols, NormalizedInput input, MemorySegment gamma, MemorySegment dy,
+                                MemorySegment dx, long row, float mean, float rstd, float meanG, float meanGXhat) {
+        int vectorEnd = FLOATS.loopBound(cols);
         for (int c = 0; c < vectorEnd; c += LANES) {
             FloatVector xhat = input.xhatLanes(row + c, mean, rstd);
             FloatVector g = load(dy, row + c).mul(load(gamma, c));

@@ -56,9 +56,24 @@ public final class CpuSoftmax implements Softmax {
         });
     }
 
-    /** {@code row} and {@code maskRow} are element offsets; {@code mask} may be null. */
+    /**
+     * One row of forward; {@code row} and {@code maskRow} are element offsets, {@code mask} may be null. Each pass is
+     * its own small method: a Vector API loop compiles to plain SIMD code only when everything in it is inlined, and
+     * the three passes in one method exceeded the inlining budget.
+     */
     private static void forwardRow(int cols, float scale, MemorySegment x, long row, MemorySegment mask,
                                    long maskRow, MemorySegment y) {
+        float max = rowMax(cols, scale, x, row, mask, maskRow);
+        if (max == Float.NEGATIVE_INFINITY) {
+            // every logit is masked out: no probability mass anywhere, rather than 0/0
+            y.asSlice(row * Float.BYTES, (long) cols * Float.BYTES).fill((byte) 0);
+            return;
+        }
+        float sum = storeExponentials(cols, scale, x, row, mask, maskRow, max, y);
+        scaleRow(cols, y, row, 1 / sum);
+    }
+
+    private static float rowMax(int cols, float scale, MemorySegment x, long row, MemorySegment mask, long maskRow) {
         int vectorEnd = FLOATS.loopBound(cols);
         FloatVector maxLanes = FloatVector.broadcast(FLOATS, Float.NEGATIVE_INFINITY);
         for (int c = 0; c < vectorEnd; c += LANES) {
@@ -68,13 +83,13 @@ public final class CpuSoftmax implements Softmax {
         for (int c = vectorEnd; c < cols; c++) {
             max = Math.max(max, logit(scale, x, row + c, mask, maskRow + c));
         }
+        return max;
+    }
 
-        if (max == Float.NEGATIVE_INFINITY) {
-            // every logit is masked out: no probability mass anywhere, rather than 0/0
-            y.asSlice(row * Float.BYTES, (long) cols * Float.BYTES).fill((byte) 0);
-            return;
-        }
-
+    /** Writes {@code exp(logit − max)} to {@code y} and returns their sum. */
+    private static float storeExponentials(int cols, float scale, MemorySegment x, long row, MemorySegment mask,
+                                           long maskRow, float max, MemorySegment y) {
+        int vectorEnd = FLOATS.loopBound(cols);
         FloatVector sumLanes = FloatVector.zero(FLOATS);
         for (int c = 0; c < vectorEnd; c += LANES) {
             FloatVector e = logits(scale, x, row + c, mask, maskRow + c).sub(max).lanewise(VectorOperators.EXP);
@@ -87,14 +102,17 @@ public final class CpuSoftmax implements Softmax {
             y.setAtIndex(FLOAT, row + c, e);
             sum += e;
         }
+        return sum;
+    }
 
-        float inverseSum = 1 / sum;
+    private static void scaleRow(int cols, MemorySegment y, long row, float factor) {
+        int vectorEnd = FLOATS.loopBound(cols);
         for (int c = 0; c < vectorEnd; c += LANES) {
             long offset = (row + c) * Float.BYTES;
-            FloatVector.fromMemorySegment(FLOATS, y, offset, ORDER).mul(inverseSum).intoMemorySegment(y, offset, ORDER);
+            FloatVector.fromMemorySegment(FLOATS, y, offset, ORDER).mul(factor).intoMemorySegment(y, offset, ORDER);
         }
         for (int c = vectorEnd; c < cols; c++) {
-            y.setAtIndex(FLOAT, row + c, y.getAtIndex(FLOAT, row + c) * inverseSum);
+            y.setAtIndex(FLOAT, row + c, y.getAtIndex(FLOAT, row + c) * factor);
         }
     }
 
