@@ -109,7 +109,8 @@ public final class FinetuneCommand implements Callable<Integer> {
     }
 
     static String table(List<JsonNode> results) {
-        StringBuilder sb = new StringBuilder("| mode | accuracy |");
+        String metric = results.getFirst().get("primaryMetric").asText();
+        StringBuilder sb = new StringBuilder("| mode | " + metric + " |");
         for (Category c : Category.values()) {
             sb.append(' ').append(c.name().toLowerCase(Locale.ROOT)).append(" MiB |");
         }
@@ -119,7 +120,7 @@ public final class FinetuneCommand implements Callable<Integer> {
         for (JsonNode r : results) {
             JsonNode peak = r.get("ledgerPeakBytes");
             sb.append(String.format(Locale.ROOT, "| %s | %.2f%% |", r.get("mode").asText(),
-                    100 * r.get("metrics").get("accuracy").asDouble()));
+                    100 * r.get("metrics").get(metric).asDouble()));
             for (Category c : Category.values()) {
                 sb.append(String.format(Locale.ROOT, " %.1f |", peak.get(c.name().toLowerCase(Locale.ROOT)).asDouble()
                         / MIB));

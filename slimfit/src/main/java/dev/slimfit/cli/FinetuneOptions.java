@@ -12,12 +12,18 @@ public final class FinetuneOptions {
             description = "minilm (built-in pretrained all-MiniLM-L6-v2) or a Hugging Face checkpoint folder "
                     + "(default: ${DEFAULT-VALUE})")
     String model;
-    @Option(names = "--task", defaultValue = "imdb", description = "imdb (default: ${DEFAULT-VALUE})")
+    @Option(names = "--task", defaultValue = "imdb", description = "imdb, a GLUE task (cola, sst2, mrpc, stsb, qqp, "
+            + "mnli, mnli-mm, qnli, rte, wnli), mnist, fashion-mnist, cifar10, cifar100 or images "
+            + "(default: ${DEFAULT-VALUE})")
     String task;
+    @Option(names = "--data", description = "data folder for GLUE (the TSVs), cifar10/cifar100 (binary batches) and "
+            + "images (train/ and test/ with one sub-folder per class)")
+    java.nio.file.Path data;
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, ref or cuda (default: ${DEFAULT-VALUE})")
     String device;
-    @Option(names = "--rate", defaultValue = "0.8", description = "freezing rate r in [0, 1) (default: ${DEFAULT-VALUE})")
-    double rate;
+    @Option(names = "--rate", description = "freezing rate r in [0, 1) (default: the reference's rate for the task; "
+            + "0.8 for IMDB)")
+    Double rate;
     @Option(names = "--batch", defaultValue = "16", description = "batch size (default: ${DEFAULT-VALUE})")
     int batch;
     @Option(names = "--seq", defaultValue = "128", description = "sequence length (default: ${DEFAULT-VALUE})")
@@ -49,8 +55,9 @@ public final class FinetuneOptions {
 
     /** Validates what does not need data or weights; each failure names the option. */
     void validate() {
-        if (!task.equals("imdb")) {
-            throw new IllegalArgumentException("unknown task '" + task + "'; expected imdb");
+        double defaultRate = TaskFactory.validate(task, data);
+        if (rate == null) {
+            rate = defaultRate;
         }
         Validation.rate(rate);
         Validation.positive("--batch", batch);
@@ -82,6 +89,12 @@ public final class FinetuneOptions {
         if (!model.equals("minilm") && !java.nio.file.Files.isDirectory(java.nio.file.Path.of(model))) {
             throw new IllegalArgumentException("--model: '" + model + "' is neither 'minilm' nor a checkpoint folder");
         }
+        if (TaskFactory.isImageTask(task) && model.equals("minilm")) {
+            throw new IllegalArgumentException("--task " + task + " needs --model <ViT checkpoint folder>");
+        }
+        if (budget != null && TaskFactory.isImageTask(task)) {
+            throw new IllegalArgumentException("--budget is implemented for BERT tasks only");
+        }
     }
 
     /** These options as command-line arguments (for the child runs). */
@@ -95,6 +108,10 @@ public final class FinetuneOptions {
         if (budget != null) {
             args.add("--budget");
             args.add(budget);
+        }
+        if (data != null) {
+            args.add("--data");
+            args.add(data.toString());
         }
         if (epochs != null) {
             args.add("--epochs");

@@ -18,8 +18,7 @@ import dev.slimfit.model.checkpoint.onnx.MiniLmOnnxImporter;
 import dev.slimfit.train.TrainingCheckpoint;
 import dev.slimfit.model.checkpoint.CheckpointFolder;
 import dev.slimfit.train.TrainingListeners;
-import dev.slimfit.train.data.ImdbSplits;
-import dev.slimfit.train.task.TextClassificationTask;
+import dev.slimfit.train.task.Task;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -62,63 +61,65 @@ public final class FinetuneRunCommand implements Callable<Integer> {
             method = MethodOptions.withRate(method, choice.rate());
             System.out.println(prefix + " memory budget " + options.budget + ": freezing rate r = " + choice.rate());
         }
-        System.out.println(prefix + " loading IMDB and " + options.model + "...");
-        TextClassificationTask.Split[] splits = ImdbSplits.load(options.evalExamples);
+        System.out.println(prefix + " loading " + options.task + " and " + options.model + "...");
+        Task loadedTask = TaskFactory.create(options, method, device);
         int steps = options.epochs == null ? options.steps
-                : (int) Math.ceil(options.epochs * (splits[0].size() / options.batch));
-        if (options.batch > splits[0].size()) {
-            throw new IllegalArgumentException("--batch " + options.batch + " exceeds the " + splits[0].size()
+                : (int) Math.ceil(options.epochs * (loadedTask.trainSize() / options.batch));
+        if (options.batch > loadedTask.trainSize()) {
+            loadedTask.close();
+            throw new IllegalArgumentException("--batch " + options.batch + " exceeds the " + loadedTask.trainSize()
                     + " training examples");
         }
-        PretrainedBert.Loaded loaded = PretrainedBert.classifier(options.model, device, 2, options.seed,
-                method.attentionDropoutOnValues());
-        String description = loaded.description() + " on IMDB (" + splits[0].size() + " train / "
-                + splits[1].size() + " eval reviews, seq " + options.seq + ")";
-        try (TextClassificationTask task = new TextClassificationTask(loaded.model(), loaded.tokenizer(), splits[0],
-                splits[1], options.seq, loaded.notLoaded(), description);
-             StepLog stepLog = new StepLog(output.resolve("steps.jsonl"))) {
+        String description = loadedTask.describe();
+        TrainerOptions trainerOptions = new TrainerOptions(steps, options.batch, options.lr, options.warmup,
+                options.evalEvery, options.evalBatch, options.seed);
+        try (Task task = loadedTask;
+             StepLog stepLog = new StepLog(output.resolve("steps.jsonl"));
+             Trainer trainer = new Trainer(task, trainerOptions, method,
+                     new TrainingListeners(stepLog, new ProgressPrinter(System.out, prefix, steps)))) {
             System.out.println(prefix + " " + description + "; not from the checkpoint (random): "
-                    + loaded.notLoaded());
-            TrainerOptions trainerOptions = new TrainerOptions(steps, options.batch, options.lr, options.warmup,
-                    options.evalEvery, options.evalBatch, options.seed);
+                    + task.notFromCheckpoint());
             device.ledger().resetPeaks();
-            Trainer trainer = new Trainer(task, trainerOptions, method,
-                    new TrainingListeners(stepLog, new ProgressPrinter(System.out, prefix, steps)));
-            try (trainer) {
             if (resume != null) {
                 TrainingCheckpoint.restore(trainer, resume);
                 System.out.println(prefix + " resumed from " + resume + " after step " + trainer.step());
             }
             if (options.checkpointEvery > 0) {
-                Path checkpoint = output.resolve("checkpoint");
-                trainer.afterEachStep(t -> {
-                    if (t.step() % options.checkpointEvery == 0) {
-                        try {
-                            TrainingCheckpoint.save(t, checkpoint);
-                        } catch (java.io.IOException e) {
-                            throw new java.io.UncheckedIOException("saving checkpoint " + checkpoint, e);
-                        }
-                    }
-                });
+                saveCheckpointsEvery(trainer, options.checkpointEvery, output.resolve("checkpoint"));
             }
             RunResult result = trainer.run(m.cliName());
             CheckpointFolder.save(task.model(), output.resolve("model"));
-            PretrainedBert.copyTokenizer(options.model, output.resolve("model"));
+            if (!TaskFactory.isImageTask(options.task)) {
+                PretrainedBert.copyTokenizer(options.model, output.resolve("model"));
+            }
             TimelinePlot.write(device.ledger().timeline(), "memory ledger: " + m.cliName() + ", " + description,
                     output.resolve("memory-timeline.png"));
-            ObjectNode json = toJson(result, method, trainerOptions, description);
+            ObjectNode json = toJson(result, method, trainerOptions, description, task.primaryMetric());
             new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(output.resolve("report.json").toFile(),
                     json);
             System.out.println("RESULT " + new ObjectMapper().writeValueAsString(json));
-            }
         }
         return 0;
     }
 
-    static ObjectNode toJson(RunResult r, MethodOptions method, TrainerOptions options, String description) {
+    private static void saveCheckpointsEvery(Trainer trainer, int every, Path folder) {
+        trainer.afterEachStep(t -> {
+            if (t.step() % every == 0) {
+                try {
+                    TrainingCheckpoint.save(t, folder);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException("saving checkpoint " + folder, e);
+                }
+            }
+        });
+    }
+
+    static ObjectNode toJson(RunResult r, MethodOptions method, TrainerOptions options, String description,
+                             String primaryMetric) {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode json = mapper.createObjectNode();
         json.put("mode", r.mode());
+        json.put("primaryMetric", primaryMetric);
         json.put("description", description);
         json.set("method", mapper.valueToTree(method));
         json.set("options", mapper.valueToTree(options));

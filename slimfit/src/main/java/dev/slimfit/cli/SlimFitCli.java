@@ -9,7 +9,7 @@ import java.io.UncheckedIOException;
 /** The {@code slimfit} command-line tool. */
 @Command(name = "slimfit", mixinStandardHelpOptions = true, version = "slimfit 0.1.0",
         description = "Memory-efficient fine-tuning of BERT and ViT on the JVM.",
-        subcommands = {FinetuneCommand.class, MemoryCommand.class, EvalCommand.class, FinetuneRunCommand.class, MemoryProbeCommand.class})
+        subcommands = {FinetuneCommand.class, PretrainCommand.class, MemoryCommand.class, EvalCommand.class, FinetuneRunCommand.class, MemoryProbeCommand.class})
 public final class SlimFitCli {
 
     /** Exit code of a run that failed on bad input or a failing step (picocli uses 2 for usage errors). */

@@ -7,6 +7,8 @@ import dev.slimfit.engine.autograd.GradMode;
 import dev.slimfit.model.nn.Module;
 import dev.slimfit.model.vit.ViTForImageClassification;
 import dev.slimfit.train.compress.ReferenceCompression;
+import dev.slimfit.train.data.image.ImageDataset;
+import dev.slimfit.train.data.image.ImageTransform;
 import dev.slimfit.train.freeze.IlsScheduler;
 import dev.slimfit.train.metrics.Metrics;
 
@@ -19,56 +21,36 @@ import java.util.function.Predicate;
 /** Image classification with a ViT: batches of [B, C, H, W] pixels, cross-entropy, accuracy. */
 public final class ImageClassificationTask implements Task {
 
-    /** Images of one split, row-major [N, C, H, W] in one array, with integer labels. */
-    public record ImageSplit(float[] pixels, int[] labels, int channels, int height, int width) {
-        public ImageSplit {
-            long expected = (long) labels.length * channels * height * width;
-            if (pixels.length != expected) {
-                throw new IllegalArgumentException("image split has " + pixels.length + " pixel values for "
-                        + labels.length + " images of " + channels + "x" + height + "x" + width);
-            }
-        }
-
-        public int size() {
-            return labels.length;
-        }
-
-        int imageSize() {
-            return channels * height * width;
-        }
-    }
-
     private final ViTForImageClassification model;
-    private final ImageSplit train;
-    private final ImageSplit eval;
+    private final ImageDataset train;
+    private final ImageDataset eval;
+    private final ImageTransform transform;
     private final List<String> notFromCheckpoint;
     private final String description;
 
-    public ImageClassificationTask(ViTForImageClassification model, ImageSplit train, ImageSplit eval,
+    /**
+     * Images are stored as bytes and converted per batch by {@link ImageTransform#forViT} (channels, resize to the
+     * model's image size, normalisation).
+     */
+    public ImageClassificationTask(ViTForImageClassification model, ImageDataset train, ImageDataset eval,
                                    List<String> notFromCheckpoint, String description) {
         var config = model.vit().config();
-        for (ImageSplit split : new ImageSplit[] {train, eval}) {
-            if (split.channels() != config.numChannels() || split.height() != config.imageSize()
-                    || split.width() != config.imageSize()) {
-                throw new IllegalArgumentException("images of " + split.channels() + "x" + split.height() + "x"
-                        + split.width() + " do not match the model's " + config.numChannels() + "x"
-                        + config.imageSize() + "x" + config.imageSize());
-            }
+        if (train.classes().size() > config.numLabels()) {
+            throw new IllegalArgumentException(train.source() + " has " + train.classes().size() + " classes but the "
+                    + "model's head has " + config.numLabels() + " labels");
         }
         this.model = model;
         this.train = train;
         this.eval = eval;
+        this.transform = ImageTransform.forViT(config);
         this.notFromCheckpoint = List.copyOf(notFromCheckpoint);
         this.description = description;
     }
 
-    private Tensor images(ImageSplit split, int[] indices) {
-        int size = split.imageSize();
-        float[] batch = new float[indices.length * size];
-        for (int i = 0; i < indices.length; i++) {
-            System.arraycopy(split.pixels(), indices[i] * size, batch, i * size, size);
-        }
-        return Tensor.of(model.device(), batch, indices.length, split.channels(), split.height(), split.width());
+    private Tensor images(ImageDataset split, int[] indices) {
+        int side = transform.imageSize();
+        return Tensor.of(model.device(), transform.batch(split, indices), indices.length, transform.channels(), side,
+                side);
     }
 
     @Override
@@ -94,7 +76,7 @@ public final class ImageClassificationTask implements Task {
     public Tensor loss(int[] indices) {
         int[] labels = new int[indices.length];
         for (int i = 0; i < indices.length; i++) {
-            labels[i] = train.labels()[indices[i]];
+            labels[i] = train.label(indices[i]);
         }
         try (Tensor images = images(train, indices); Tensor logits = model.logits(images)) {
             return model.loss(logits, labels);

@@ -28,18 +28,61 @@ import java.util.function.Predicate;
  */
 public final class TextClassificationTask implements Task {
 
-    /** The texts and integer labels of one split; {@code secondTexts} is null for single-sentence tasks. */
-    public record Split(List<String> texts, List<String> secondTexts, int[] labels) {
+    /**
+     * The texts of one split with integer labels (classification) or float targets (regression, a one-label
+     * model); {@code secondTexts} is null for single-sentence tasks.
+     */
+    public record Split(List<String> texts, List<String> secondTexts, int[] labels, float[] targets) {
         public Split {
-            if (texts.size() != labels.length || (secondTexts != null && secondTexts.size() != labels.length)) {
-                throw new IllegalArgumentException("split has " + texts.size() + " texts for " + labels.length
-                        + " labels");
+            int n = labels != null ? labels.length : targets.length;
+            if ((labels == null) == (targets == null)) {
+                throw new IllegalArgumentException("a split has either labels or regression targets");
+            }
+            if (texts.size() != n || (secondTexts != null && secondTexts.size() != n)) {
+                throw new IllegalArgumentException("split has " + texts.size() + " texts for " + n + " labels");
             }
         }
 
-        public int size() {
-            return labels.length;
+        /** A classification split. */
+        public Split(List<String> texts, List<String> secondTexts, int[] labels) {
+            this(texts, secondTexts, labels, null);
         }
+
+        /** A regression split. */
+        public static Split regression(List<String> texts, List<String> secondTexts, float[] targets) {
+            return new Split(texts, secondTexts, null, targets);
+        }
+
+        public int size() {
+            return labels != null ? labels.length : targets.length;
+        }
+    }
+
+    /** Metrics of the evaluation predictions: argmax labels for classification, scores for regression. */
+    @FunctionalInterface
+    public interface Evaluator {
+        Map<String, Double> evaluate(int[] predictedLabels, double[] predictedScores, Split gold);
+
+        /** Accuracy (and F1, MCC for two classes); Pearson and Spearman for regression. */
+        Evaluator DEFAULT = (labels, scores, gold) -> {
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            if (gold.labels() != null) {
+                metrics.put("accuracy", Metrics.accuracy(labels, gold.labels()));
+                boolean binary = java.util.Arrays.stream(gold.labels()).allMatch(l -> l == 0 || l == 1);
+                if (binary) {
+                    metrics.put("f1", Metrics.f1(labels, gold.labels()));
+                    metrics.put("mcc", Metrics.matthews(labels, gold.labels()));
+                }
+            } else {
+                double[] targets = new double[gold.targets().length];
+                for (int i = 0; i < targets.length; i++) {
+                    targets[i] = gold.targets()[i];
+                }
+                metrics.put("pearson", Metrics.pearson(scores, targets));
+                metrics.put("spearman", Metrics.spearman(scores, targets));
+            }
+            return metrics;
+        };
     }
 
     private final BertForSequenceClassification model;
@@ -50,9 +93,24 @@ public final class TextClassificationTask implements Task {
     private final List<String> notFromCheckpoint;
     private final String description;
     private final EncodeOptions options;
+    private final Evaluator evaluator;
+    private final String primaryMetric;
 
     public TextClassificationTask(BertForSequenceClassification model, WordPieceTokenizer tokenizer, Split train,
                                   Split eval, int sequenceLength, List<String> notFromCheckpoint, String description) {
+        this(model, tokenizer, train, eval, sequenceLength, notFromCheckpoint, description, Evaluator.DEFAULT,
+                train.labels() != null ? "accuracy" : "pearson");
+    }
+
+    public TextClassificationTask(BertForSequenceClassification model, WordPieceTokenizer tokenizer, Split train,
+                                  Split eval, int sequenceLength, List<String> notFromCheckpoint, String description,
+                                  Evaluator evaluator, String primaryMetric) {
+        if ((train.labels() == null) != (model.numLabels() == 1)) {
+            throw new IllegalArgumentException("a regression split needs a one-label model and a classification split "
+                    + "a model with several labels (model has " + model.numLabels() + ")");
+        }
+        this.evaluator = evaluator;
+        this.primaryMetric = primaryMetric;
         this.model = model;
         this.tokenizer = tokenizer;
         this.train = train;
@@ -105,11 +163,18 @@ public final class TextClassificationTask implements Task {
 
     @Override
     public Tensor loss(int[] indices) {
-        int[] labels = new int[indices.length];
-        for (int i = 0; i < indices.length; i++) {
-            labels[i] = train.labels()[indices[i]];
-        }
         try (Tensor logits = model.logits(batch(train, indices))) {
+            if (train.targets() != null) {
+                float[] targets = new float[indices.length];
+                for (int i = 0; i < indices.length; i++) {
+                    targets[i] = train.targets()[indices[i]];
+                }
+                return model.regressionLoss(logits, targets);
+            }
+            int[] labels = new int[indices.length];
+            for (int i = 0; i < indices.length; i++) {
+                labels[i] = train.labels()[indices[i]];
+            }
             return model.classificationLoss(logits, labels);
         }
     }
@@ -119,6 +184,7 @@ public final class TextClassificationTask implements Task {
         int n = eval.size();
         int classes = model.numLabels();
         int[] predicted = new int[n];
+        double[] scores = new double[n];
         boolean wasTraining = model.isTraining();
         model.train(false);
         try (GradMode.Restore off = GradMode.disabled()) {
@@ -131,6 +197,7 @@ public final class TextClassificationTask implements Task {
                 try (Scope scope = Scope.open()) {
                     float[] logits = model.logits(batch(eval, indices)).toFloatArray();
                     for (int i = 0; i < size; i++) {
+                        scores[start + i] = logits[i * classes];
                         int best = 0;
                         for (int c = 1; c < classes; c++) {
                             if (logits[i * classes + c] > logits[i * classes + best]) {
@@ -145,18 +212,12 @@ public final class TextClassificationTask implements Task {
         } finally {
             model.train(wasTraining);
         }
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put("accuracy", Metrics.accuracy(predicted, eval.labels()));
-        if (classes == 2) {
-            metrics.put("f1", Metrics.f1(predicted, eval.labels()));
-            metrics.put("mcc", Metrics.matthews(predicted, eval.labels()));
-        }
-        return metrics;
+        return evaluator.evaluate(predicted, scores, eval);
     }
 
     @Override
     public String primaryMetric() {
-        return "accuracy";
+        return primaryMetric;
     }
 
     @Override
