@@ -34,21 +34,38 @@ final class MatMulOps {
                 private final SavedSlot savedB = needsGrad(0) ? save(b, kindB, a.isLeaf()) : null;
                 private final SavedSlot savedA = needsGrad(1) ? save(a, kindA, b.isLeaf()) : null;
 
+                // each gradient needs the other operand (decoded, if it was stored compressed); computing first the
+                // one whose decoded operand is larger keeps that copy from coexisting with both outputs
+                private final boolean rightFirst = a.numel() > b.numel();
+
                 @Override
                 protected Tensor[] backward(Tensor g) {
-                    Tensor ga = null;
-                    Tensor gb = null;
-                    if (savedB != null) {
-                        try (Tensor bv = savedB.get(); Tensor bt = ViewOps.transpose(bv, -1, -2)) {
-                            ga = product(g, bt, "matmul.gradA"); // dA = dC · Bᵀ
-                        }
-                    }
-                    if (savedA != null) {
-                        try (Tensor av = savedA.get()) {
-                            gb = gradientOfRight(av, g, sharedRight); // dB = Aᵀ · dC
-                        }
+                    Tensor gb = rightFirst ? gradientB(g) : null;
+                    Tensor ga = gradientA(g);
+                    if (!rightFirst) {
+                        gb = gradientB(g);
                     }
                     return new Tensor[] {ga, gb};
+                }
+
+                /** dA = dC · Bᵀ. */
+                private Tensor gradientA(Tensor g) {
+                    if (savedB == null) {
+                        return null;
+                    }
+                    try (Tensor bv = savedB.get(); Tensor bt = ViewOps.transpose(bv, -1, -2)) {
+                        return product(g, bt, "matmul.gradA");
+                    }
+                }
+
+                /** dB = Aᵀ · dC. */
+                private Tensor gradientB(Tensor g) {
+                    if (savedA == null) {
+                        return null;
+                    }
+                    try (Tensor av = savedA.get()) {
+                        return gradientOfRight(av, g, sharedRight);
+                    }
                 }
             });
         }
