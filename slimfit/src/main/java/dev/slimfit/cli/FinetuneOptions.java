@@ -1,5 +1,6 @@
 package dev.slimfit.cli;
 
+import dev.slimfit.train.MethodOptions;
 import picocli.CommandLine.Option;
 
 import java.util.ArrayList;
@@ -49,6 +50,10 @@ public final class FinetuneOptions {
     @Option(names = "--budget", description = "memory budget (e.g. 300MiB, 1.5GiB): the freezing rate is chosen "
             + "as the lowest that fits, by measuring probe steps (freezing modes only; overrides --rate)")
     String budget;
+    @Option(names = "--release-state-after", description = "slimfit+: release the AdamW moments of a tensor frozen "
+            + "for this many consecutive steps (0 keeps them; default " + MethodOptions.DEFAULT_RELEASE_STATE_AFTER
+            + ")")
+    Integer releaseStateAfter;
     @Option(names = "--checkpoint-every", defaultValue = "0",
             description = "save a resumable checkpoint every N steps into <output>/<mode>/checkpoint (default: off)")
     int checkpointEvery;
@@ -79,6 +84,9 @@ public final class FinetuneOptions {
         if (budget != null) {
             ByteSizes.parse("--budget", budget);
         }
+        if (releaseStateAfter != null && releaseStateAfter < 0) {
+            throw new IllegalArgumentException("--release-state-after must be >= 0, got " + releaseStateAfter);
+        }
         if (checkpointEvery < 0) {
             throw new IllegalArgumentException("--checkpoint-every must be >= 0, got " + checkpointEvery);
         }
@@ -97,6 +105,15 @@ public final class FinetuneOptions {
         }
     }
 
+    /** The method options of {@code mode} with these options' rate and state release applied. */
+    MethodOptions method(dev.slimfit.train.Mode mode) {
+        MethodOptions method = MethodOptions.of(mode, rate);
+        if (releaseStateAfter != null && mode == dev.slimfit.train.Mode.SLIMFIT_PLUS) {
+            method = MethodOptions.withReleaseStateAfter(method, releaseStateAfter);
+        }
+        return method;
+    }
+
     /** These options as command-line arguments (for the child runs). */
     List<String> toArgs() {
         List<String> args = new ArrayList<>(List.of("--model", model, "--task", task, "--device", device,
@@ -108,6 +125,10 @@ public final class FinetuneOptions {
         if (budget != null) {
             args.add("--budget");
             args.add(budget);
+        }
+        if (releaseStateAfter != null) {
+            args.add("--release-state-after");
+            args.add(Integer.toString(releaseStateAfter));
         }
         if (data != null) {
             args.add("--data");

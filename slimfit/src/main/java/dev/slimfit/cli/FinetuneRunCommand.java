@@ -48,7 +48,7 @@ public final class FinetuneRunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         options.validate();
         Mode m = Mode.parse(mode);
-        MethodOptions method = MethodOptions.of(m, options.rate);
+        MethodOptions method = options.method(m);
         Device device = DeviceChoice.resolve(options.device);
         Files.createDirectories(output);
         String prefix = "[" + m.cliName() + "]";

@@ -43,6 +43,9 @@ public final class MemoryCommand implements Callable<Integer> {
     long seed;
     @Option(names = "--json", description = "also write the results to this JSON file")
     Path json;
+    @Option(names = "--release-state-after", defaultValue = "-1",
+            description = "slimfit+: release AdamW moments after this many frozen steps (default: the mode's)")
+    int releaseStateAfter;
 
     @Override
     public Integer call() throws IOException {
@@ -62,7 +65,8 @@ public final class MemoryCommand implements Callable<Integer> {
         for (String m : modes) {
             List<String> args = List.of("memory-probe", "--config", config, "--mode", m, "--rate",
                     Double.toString(rate), "--batch", Integer.toString(batch), "--seq", Integer.toString(seq),
-                    "--device", device, "--seed", Long.toString(seed));
+                    "--device", device, "--seed", Long.toString(seed), "--release-state-after",
+                    Integer.toString(releaseStateAfter));
             JsonNode[] result = new JsonNode[1];
             List<String> output = new ArrayList<>();
             int exit = ChildJvm.run(SlimFitCli.class, args, line -> {

@@ -57,11 +57,16 @@ public final class MemoryProbeCommand implements Callable<Integer> {
     long seed;
     @Option(names = "--warmup-steps", defaultValue = "-1")
     int warmupSteps;
+    @Option(names = "--release-state-after", defaultValue = "-1")
+    int releaseStateAfter;
 
     @Override
     public Integer call() throws Exception {
         Mode m = Mode.parse(mode);
         MethodOptions method = MethodOptions.of(m, rate);
+        if (releaseStateAfter >= 0 && m == Mode.SLIMFIT_PLUS) {
+            method = MethodOptions.withReleaseStateAfter(method, releaseStateAfter);
+        }
         BertConfig bert = BertConfigs.named(config, labels);
         Device dev = DeviceChoice.resolve(device);
         MemoryLedger ledger = dev.ledger();

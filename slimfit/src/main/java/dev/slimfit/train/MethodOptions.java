@@ -49,6 +49,12 @@ public record MethodOptions(boolean freezing, double rate, boolean compression, 
                 options.trainNewTensors(), options.releaseStateAfter(), options.attentionDropoutOnValues());
     }
 
+    /** {@code options} releasing the optimizer state of tensors frozen for {@code steps} consecutive steps. */
+    public static MethodOptions withReleaseStateAfter(MethodOptions options, int steps) {
+        return new MethodOptions(options.freezing(), options.rate(), options.compression(), options.guardedMetric(),
+                options.trainNewTensors(), steps, options.attentionDropoutOnValues());
+    }
+
     /** How the optimizer reports weight change: the ILS metric when freezing, nothing otherwise. */
     public ChangeMetric changeMetric() {
         if (!freezing) {
