@@ -1,12 +1,10 @@
 #!/usr/bin/env bash
-# The main job. Until the SlimFit trainer lands (issue 4) this trains a one-layer transformer on generated data with
-# the engine's CPU kernels and prints loss, accuracy, time per step and the memory ledger's peak by category.
-# Usage: scripts/run.sh [STEPS]
+# The main job: fine-tunes the real pretrained all-MiniLM-L6-v2 on IMDB in full, slimfit (the reference) and
+# slimfit+ modes with the same seed, data and steps, each in its own JVM, and prints the side-by-side table.
+# Reports, step logs, checkpoints and memory-timeline plots go to out/main-job/ (replaced on every run).
+# Extra arguments are passed to `slimfit finetune` (e.g. --steps 50 for a quick look).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/env.sh
-mvn -B -ntp -q -pl slimfit -am package -DskipTests
-classpath="$(ls kernels/target/slimfit-kernels-*.jar engine/target/slimfit-engine-*.jar \
-  slimfit/target/slimfit-slimfit-*.jar | grep -v -- '-tests.jar' | tr '\n' ':')"
-exec java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
-  -cp "$classpath" dev.slimfit.demo.TinyTransformerDemo "${1:-600}"
+exec scripts/slimfit finetune --model minilm --task imdb --modes full,slimfit,slimfit+ --rate 0.8 \
+  --steps 300 --batch 16 --seq 128 --lr 1e-4 --eval-examples 2000 --seed 42 \
+  --output out/main-job --overwrite "$@"
