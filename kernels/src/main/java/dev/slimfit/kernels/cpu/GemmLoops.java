@@ -39,21 +39,32 @@ final class GemmLoops {
                     long aBlock = transA ? aOrigin + (long) pc * lda + ic : aOrigin + (long) ic * lda + pc;
                     GemmPacking.packA(a, aBlock, lda, transA, mc, kc, alpha, packedA);
                     long cBlock = cOrigin + (long) ic * ldc + jc;
-                    multiplyBlock(packedA, mc, packedB, nc, kc, tile, c, cBlock, ldc, blockBeta);
+                    multiplyBlock(packedA, transA, mc, packedB, nc, kc, tile, c, cBlock, ldc, blockBeta);
                 }
             }
         }
     }
 
     /** All register tiles of one packed A block against one packed B panel. */
-    private static void multiplyBlock(float[] packedA, int mc, float[] packedB, int nc, int kc, float[] tile,
-                                      MemorySegment c, long cBlock, int ldc, float beta) {
+    private static void multiplyBlock(float[] packedA, boolean aInterleaved, int mc, float[] packedB, int nc, int kc,
+                                      float[] tile, MemorySegment c, long cBlock, int ldc, float beta) {
         // jr outside ir: one B sliver stays in L1 while the whole A block streams past it from L2
+        long ldcBytes = (long) ldc * Float.BYTES;
         for (int jr = 0; jr < nc; jr += NR) {
             int cols = Math.min(NR, nc - jr);
             for (int ir = 0; ir < mc; ir += MR) {
-                GemmMicroKernel.multiply(packedA, ir * KC, packedB, jr * kc, kc, tile);
-                GemmTileWriter.write(tile, c, cBlock + (long) ir * ldc + jr, ldc, Math.min(MR, mc - ir), cols, beta);
+                int rows = Math.min(MR, mc - ir);
+                long cTile = cBlock + (long) ir * ldc + jr;
+                int aSliver = ir * KC;
+                int bSliver = jr * kc;
+                if (rows == MR && cols == NR) {
+                    GemmMicroKernel.multiply(packedA, aSliver, aInterleaved, packedB, bSliver, kc,
+                            c, cTile * Float.BYTES, ldcBytes, beta, null);
+                } else {
+                    // an edge tile is computed whole (the packed slivers are zero-padded) and merged in part
+                    GemmMicroKernel.multiply(packedA, aSliver, aInterleaved, packedB, bSliver, kc, c, 0, 0, beta, tile);
+                    GemmEdgeTile.merge(tile, c, cTile, ldc, rows, cols, beta);
+                }
             }
         }
     }

@@ -17,8 +17,10 @@ import static dev.slimfit.kernels.cpu.GemmBlocking.NR;
  * transposes, the leading dimensions and alpha on the way, and padding partial slivers with zeros so that the
  * micro-kernel never needs a bounds test.
  *
- * <p>A block (rows × depth of op(A)): sliver {@code s} holds rows {@code s·MR … s·MR+MR-1}, row {@code r} of the
- * sliver at {@code packed[s·MR·KC + r·KC + p]}. B panel (depth × cols of op(B)): sliver {@code t} holds columns
+ * <p>A block (rows × depth of op(A)): sliver {@code s} holds rows {@code s·MR … s·MR+MR-1} from {@code packed[s·MR·KC]}
+ * on, in one of two layouts chosen so that packing is always a contiguous copy: for a plain A (rows contiguous in
+ * memory) row {@code r} at {@code r·KC + p}; for a transposed A (columns contiguous) interleaved, element (r, p) at
+ * {@code p·MR + r}. B panel (depth × cols of op(B)): sliver {@code t} holds columns
  * {@code t·NR … t·NR+NR-1} as {@code packed[t·NR·depth + p·NR + j]}.
  *
  * <p>Element positions are given as an {@code origin} (the element index of op(X)(0, 0) of the block in the segment)
@@ -27,6 +29,8 @@ import static dev.slimfit.kernels.cpu.GemmBlocking.NR;
 final class GemmPacking {
 
     private static final VectorSpecies<Float> SPECIES = GemmBlocking.SPECIES;
+    /** One depth step of an interleaved A sliver: MR = 4 floats. */
+    private static final VectorSpecies<Float> SLIVER_SPECIES = FloatVector.SPECIES_128;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
@@ -65,13 +69,23 @@ final class GemmPacking {
         }
     }
 
-    /** Stored A is k×m: element (r, p) of the sliver is at origin + p·lda + r, so each p gives MR contiguous rows. */
+    /**
+     * Stored A is k×m: element (r, p) of the sliver is at origin + p·lda + r, so each depth step is MR contiguous
+     * floats, copied as they are into the interleaved sliver layout.
+     */
     private static void packTransposedSliverA(MemorySegment a, long origin, int lda, int rows, int depth, float alpha,
                                               float[] packed, int sliver) {
-        for (int p = 0; p < depth; p++) {
-            long source = origin + (long) p * lda;
-            for (int r = 0; r < MR; r++) {
-                packed[sliver + r * KC + p] = r < rows ? alpha * a.getAtIndex(FLOAT, source + r) : 0f;
+        if (rows == MR) {
+            for (int p = 0; p < depth; p++) {
+                FloatVector.fromMemorySegment(SLIVER_SPECIES, a, (origin + (long) p * lda) * Float.BYTES, ORDER)
+                        .mul(alpha).intoArray(packed, sliver + p * MR);
+            }
+        } else {
+            for (int p = 0; p < depth; p++) {
+                long source = origin + (long) p * lda;
+                for (int r = 0; r < MR; r++) {
+                    packed[sliver + p * MR + r] = r < rows ? alpha * a.getAtIndex(FLOAT, source + r) : 0f;
+                }
             }
         }
     }
