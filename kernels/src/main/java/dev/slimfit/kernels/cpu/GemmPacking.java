@@ -149,19 +149,28 @@ final class GemmPacking {
         }
     }
 
-    /** Stored B is n×k: column j of op(B) is a contiguous row of the segment, written with a stride of NR. */
+    /**
+     * Stored B is n×k: column j of op(B) is a contiguous row of the segment, so the sliver is a transpose, done in 8×8
+     * register blocks where possible and element by element for partial slivers and the depth remainder.
+     */
     private static void packTransposedSliverB(MemorySegment b, long origin, int ldb, int depth, int width,
                                               float[] packed, int sliver) {
+        int blockedDepth = 0;
+        if (width == NR && GemmTranspose.SUPPORTED) {
+            blockedDepth = depth - depth % GemmTranspose.SIZE;
+            long rowBytes = (long) ldb * Float.BYTES;
+            for (int j = 0; j < NR; j += GemmTranspose.SIZE) {
+                long rows = (origin + (long) j * ldb) * Float.BYTES;
+                for (int p = 0; p < blockedDepth; p += GemmTranspose.SIZE) {
+                    GemmTranspose.transpose(b, rows + (long) p * Float.BYTES, rowBytes, packed, sliver + p * NR + j,
+                            NR);
+                }
+            }
+        }
         for (int j = 0; j < NR; j++) {
-            if (j < width) {
-                long source = origin + (long) j * ldb;
-                for (int p = 0; p < depth; p++) {
-                    packed[sliver + p * NR + j] = b.getAtIndex(FLOAT, source + p);
-                }
-            } else {
-                for (int p = 0; p < depth; p++) {
-                    packed[sliver + p * NR + j] = 0f;
-                }
+            long source = origin + (long) j * ldb;
+            for (int p = blockedDepth; p < depth; p++) {
+                packed[sliver + p * NR + j] = j < width ? b.getAtIndex(FLOAT, source + p) : 0f;
             }
         }
     }
