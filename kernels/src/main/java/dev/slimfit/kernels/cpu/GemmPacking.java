@@ -42,11 +42,6 @@ final class GemmPacking {
         return ceilDiv(rows, MR) * MR * KC;
     }
 
-    /** Floats a packed B panel of {@code depth} × {@code cols} occupies. */
-    static int packedBSize(int depth, int cols) {
-        return ceilDiv(cols, NR) * NR * depth;
-    }
-
     /** Packs rows × depth of op(A) scaled by alpha; depth must not exceed {@link GemmBlocking#KC}. */
     static void packA(MemorySegment a, long origin, int lda, boolean transA, int rows, int depth, float alpha,
                       float[] packed) {
@@ -112,10 +107,11 @@ final class GemmPacking {
         }
     }
 
-    /** Packs depth × cols of op(B). */
-    static void packB(MemorySegment b, long origin, int ldb, boolean transB, int depth, int cols, float[] packed) {
+    /** Packs depth × cols of op(B), slivers one after another from {@code packed[destination]}. */
+    static void packB(MemorySegment b, long origin, int ldb, boolean transB, int depth, int cols, float[] packed,
+                      int destination) {
         for (int sliverColumn = 0; sliverColumn < cols; sliverColumn += NR) {
-            int sliver = sliverColumn * depth;
+            int sliver = destination + sliverColumn * depth;
             int width = Math.min(NR, cols - sliverColumn);
             if (transB) {
                 packTransposedSliverB(b, origin + (long) sliverColumn * ldb, ldb, depth, width, packed, sliver);
