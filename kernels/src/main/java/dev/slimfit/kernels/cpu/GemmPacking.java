@@ -6,6 +6,7 @@ import jdk.incubator.vector.VectorSpecies;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 import static dev.slimfit.kernels.cpu.GemmBlocking.KC;
 import static dev.slimfit.kernels.cpu.GemmBlocking.LANES;
@@ -20,8 +21,8 @@ import static dev.slimfit.kernels.cpu.GemmBlocking.NR;
  * <p>A block (rows × depth of op(A)): sliver {@code s} holds rows {@code s·MR … s·MR+MR-1} from {@code packed[s·MR·KC]}
  * on, in one of two layouts chosen so that packing is always a contiguous copy: for a plain A (rows contiguous in
  * memory) row {@code r} at {@code r·KC + p}; for a transposed A (columns contiguous) interleaved, element (r, p) at
- * {@code p·MR + r}. B panel (depth × cols of op(B)): sliver {@code t} holds columns
- * {@code t·NR … t·NR+NR-1} as {@code packed[t·NR·depth + p·NR + j]}.
+ * {@code p·MR + r}. B (depth × cols of op(B)): sliver {@code t} holds columns {@code t·NR … t·NR+NR-1}
+ * as {@code packed[destination + t·NR·depth + p·NR + j]}; a transposed B needs a real transpose here.
  *
  * <p>Element positions are given as an {@code origin} (the element index of op(X)(0, 0) of the block in the segment)
  * and the leading dimension, so a block of a transposed operand is addressed the same way as a plain one.
@@ -29,7 +30,7 @@ import static dev.slimfit.kernels.cpu.GemmBlocking.NR;
 final class GemmPacking {
 
     private static final VectorSpecies<Float> SPECIES = GemmBlocking.SPECIES;
-    /** One depth step of an interleaved A sliver: MR = 4 floats. */
+    /** One depth step of an interleaved A sliver: MR = 4 floats (GemmMicroKernel checks MR). */
     private static final VectorSpecies<Float> SLIVER_SPECIES = FloatVector.SPECIES_128;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
@@ -57,7 +58,7 @@ final class GemmPacking {
                     if (row < rows) {
                         copyScaled(a, origin + (long) row * lda, depth, alpha, packed, destination);
                     } else {
-                        java.util.Arrays.fill(packed, destination, destination + depth, 0f);
+                        Arrays.fill(packed, destination, destination + depth, 0f);
                     }
                 }
             }
