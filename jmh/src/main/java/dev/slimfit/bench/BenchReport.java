@@ -19,7 +19,7 @@ import java.util.TreeMap;
  *   with the same parameters (the bandwidth ceiling those benchmarks compare with).</li>
  * </ul>
  * JMH writes JSON too, but no JSON library is a dependency of this module, and the CSV carries the same numbers.
- * Usage: {@code scripts/bench-report.sh RESULT.csv}.
+ * Usage: {@code scripts/bench-report.sh RESULT.csv...}.
  */
 public final class BenchReport {
 
@@ -41,12 +41,16 @@ public final class BenchReport {
                double error) {
     }
 
+    /** Prints the tables of one or more result files, read as one run (e.g. one JMH invocation per shape). */
     public static void main(String[] args) throws IOException {
-        if (args.length != 1) {
-            System.err.println("usage: BenchReport RESULT.csv   (a JMH result written with -rf csv -rff RESULT.csv)");
+        if (args.length == 0) {
+            System.err.println("usage: BenchReport RESULT.csv...   (JMH results written with -rf csv -rff FILE)");
             System.exit(2);
         }
-        List<Row> rows = parse(Files.readAllLines(Path.of(args[0])));
+        List<Row> rows = new ArrayList<>();
+        for (String file : args) {
+            rows.addAll(parse(Files.readAllLines(Path.of(file))));
+        }
         System.out.print(render(rows));
     }
 
