@@ -22,8 +22,10 @@ class GemmKernelTest {
     private static final int[] SIZES = {0, 1, 2, 5, 17, 31, 33, 63, 65, 130};
 
     /**
-     * Sizes larger than one cache block in every dimension with ragged remainders, so that every blocking edge
-     * (partial MC/KC/NC blocks, partial register tiles, the thread split) is crossed.
+     * Sizes larger than one cache block in every dimension with ragged remainders, so that every blocking edge of
+     * the CPU kernel is crossed: partial register tiles (4×16), row blocks (64), depth steps (256) and panel depths
+     * (1024, with a 7-deep remainder), panel widths (1024), the shared row-block split and the column split of a
+     * product with fewer row blocks than threads (m = 6).
      */
     private static final int[][] LARGE_MNK = {{257, 300, 511}, {515, 129, 1031}, {97, 1100, 260}, {6, 4200, 300}};
 

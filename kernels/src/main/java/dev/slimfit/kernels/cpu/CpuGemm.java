@@ -5,14 +5,14 @@ import dev.slimfit.kernels.GemmArguments;
 
 import java.lang.foreign.MemorySegment;
 
-import static dev.slimfit.kernels.cpu.GemmBlocking.MR;
+import static dev.slimfit.kernels.cpu.GemmBlocking.MC;
 import static dev.slimfit.kernels.cpu.GemmBlocking.NR;
 
 /**
- * Blocked, packed, register-tiled SGEMM (see {@link GemmLoops}). One product is split over the threads by blocks of
- * C: whole rows when C is at least as tall as it is wide, whole columns otherwise, so each thread packs only the A
- * rows or B columns it needs (the other operand is packed by both, which costs O(1/m) or O(1/n) of the work). A
- * strided batch with at least as many products as threads gives whole products to each thread instead.
+ * Blocked, packed, register-tiled SGEMM (see {@link GemmLoops}). One product is shared by the threads in MC-row blocks
+ * of C handed out dynamically, after they pack each panel of B together; a product too short for that is split into
+ * column ranges instead. A strided batch with at least as many products as threads gives whole products to each
+ * thread.
  */
 public final class CpuGemm implements Gemm {
 
@@ -21,6 +21,9 @@ public final class CpuGemm implements Gemm {
      * above the cost of waking a worker.
      */
     private static final long MIN_FLOPS_PER_THREAD = 4L << 20;
+
+    /** Runs loops inline: for products that a thread computes alone. */
+    private static final Parallel SERIAL = Parallel.withThreads(1);
 
     private final Parallel parallel;
 
@@ -73,29 +76,21 @@ public final class CpuGemm implements Gemm {
         }
         long flops = 2L * m * n * k;
         if (!splitOverThreads || parallel.threads() == 1 || flops < 2 * MIN_FLOPS_PER_THREAD) {
-            GemmLoops.multiply(transA, transB, m, n, k, alpha, a, aOrigin, lda, b, bOrigin, ldb,
-                    beta, c, cOrigin, ldc, GemmWorkspace.current());
-        } else if (m >= n) {
-            // shares of whole register-tile rows
-            int units = GemmPacking.ceilDiv(m, MR);
-            long minUnits = Math.max(1, MIN_FLOPS_PER_THREAD / (2L * MR * n * k));
-            parallel.forRange(units, minUnits, (first, end) -> {
-                int row = (int) first * MR;
-                int rows = Math.min(m, (int) end * MR) - row;
-                long aShare = transA ? aOrigin + row : aOrigin + (long) row * lda;
-                GemmLoops.multiply(transA, transB, rows, n, k, alpha, a, aShare, lda, b, bOrigin, ldb,
-                        beta, c, cOrigin + (long) row * ldc, ldc, GemmWorkspace.current());
-            });
+            GemmLoops.multiply(SERIAL, transA, transB, m, n, k, alpha, a, aOrigin, lda, b, bOrigin, ldb,
+                    beta, c, cOrigin, ldc);
+        } else if (GemmPacking.ceilDiv(m, MC) >= parallel.threads()) {
+            GemmLoops.multiply(parallel, transA, transB, m, n, k, alpha, a, aOrigin, lda, b, bOrigin, ldb,
+                    beta, c, cOrigin, ldc);
         } else {
-            // shares of whole register-tile columns
+            // too few row blocks to share: each thread takes whole register-tile columns
             int units = GemmPacking.ceilDiv(n, NR);
             long minUnits = Math.max(1, MIN_FLOPS_PER_THREAD / (2L * NR * m * k));
             parallel.forRange(units, minUnits, (first, end) -> {
                 int column = (int) first * NR;
                 int columns = Math.min(n, (int) end * NR) - column;
                 long bShare = transB ? bOrigin + (long) column * ldb : bOrigin + column;
-                GemmLoops.multiply(transA, transB, m, columns, k, alpha, a, aOrigin, lda, b, bShare, ldb,
-                        beta, c, cOrigin + column, ldc, GemmWorkspace.current());
+                GemmLoops.multiply(SERIAL, transA, transB, m, columns, k, alpha, a, aOrigin, lda, b, bShare, ldb,
+                        beta, c, cOrigin + column, ldc);
             });
         }
     }

@@ -6,7 +6,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The block sizes of {@link CpuGemm}, in the usual GotoBLAS/BLIS scheme: C is computed in MR×NR register tiles; a
  * KC-deep sliver of packed B (KC×NR) is reused from L1 by every register tile of an MC-row block of packed A
- * (MC×KC, kept in L2); a panel of packed B (KC×NC) is reused by every MC block of A.
+ * (MC×KC, kept in L2); a panel of packed B (KB×NC) is reused by every MC block of A.
  *
  * <p>Tuned with JMH on a 2-core AMD Zen 3 guest (AVX2: 16 ymm registers, 8 float lanes, 32 KiB L1d and 512 KiB L2 per
  * core, 32 MiB shared L3).
@@ -33,15 +33,26 @@ final class GemmBlocking {
     /** Depth of a packed block: 256 with 8 lanes (16 KiB B sliver), 128 with 16 lanes. */
     static final int KC = B_SLIVER_BYTES / (NR * Float.BYTES);
 
-    /** Rows of a packed A block: 128×256 floats = 128 KiB, a quarter of L2, leaving room for B slivers and C. */
-    static final int MC = 128;
+    /**
+     * Rows of a packed A block (64×256 floats = 64 KiB) and of the block of C it updates: with {@link #NC} columns that
+     * C block is 256 KiB, so it stays in the 512 KiB L2 while every KC step of the depth adds to it. Small blocks also
+     * give the threads enough pieces to balance.
+     */
+    static final int MC = 64;
 
-    /** Columns of a packed B panel: 2048×256 floats = 2 MiB per thread, well inside the shared L3. */
-    static final int NC = 2048;
+    /** Columns of a packed B panel. */
+    static final int NC = 1024;
+
+    /**
+     * Depth of a packed B panel (KB×NC floats = 4 MiB, shared by the threads, in L3): the depth is covered in KC steps
+     * inside it, so C is read back from memory only once per KB.
+     */
+    static final int KB = 4 * KC;
 
     static {
-        if (MC % MR != 0 || NC % NR != 0 || KC % LANES != 0) {
-            throw new AssertionError("GEMM blocks must be whole register tiles: MC=" + MC + " NC=" + NC + " KC=" + KC);
+        if (MC % MR != 0 || NC % NR != 0 || KC % LANES != 0 || KB % KC != 0) {
+            throw new AssertionError("GEMM blocks must be whole register tiles: MC=" + MC + " NC=" + NC + " KC=" + KC
+                    + " KB=" + KB);
         }
     }
 

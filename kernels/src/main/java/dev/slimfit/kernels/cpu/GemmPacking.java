@@ -6,6 +6,7 @@ import jdk.incubator.vector.VectorSpecies;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 import static dev.slimfit.kernels.cpu.GemmBlocking.KC;
 import static dev.slimfit.kernels.cpu.GemmBlocking.LANES;
@@ -17,9 +18,11 @@ import static dev.slimfit.kernels.cpu.GemmBlocking.NR;
  * transposes, the leading dimensions and alpha on the way, and padding partial slivers with zeros so that the
  * micro-kernel never needs a bounds test.
  *
- * <p>A block (rows × depth of op(A)): sliver {@code s} holds rows {@code s·MR … s·MR+MR-1}, row {@code r} of the
- * sliver at {@code packed[s·MR·KC + r·KC + p]}. B panel (depth × cols of op(B)): sliver {@code t} holds columns
- * {@code t·NR … t·NR+NR-1} as {@code packed[t·NR·depth + p·NR + j]}.
+ * <p>A block (rows × depth of op(A)): sliver {@code s} holds rows {@code s·MR … s·MR+MR-1} from {@code packed[s·MR·KC]}
+ * on, in one of two layouts chosen so that packing is always a contiguous copy: for a plain A (rows contiguous in
+ * memory) row {@code r} at {@code r·KC + p}; for a transposed A (columns contiguous) interleaved, element (r, p) at
+ * {@code p·MR + r}. B (depth × cols of op(B)): sliver {@code t} holds columns {@code t·NR … t·NR+NR-1}
+ * as {@code packed[destination + t·NR·depth + p·NR + j]}; a transposed B needs a real transpose here.
  *
  * <p>Element positions are given as an {@code origin} (the element index of op(X)(0, 0) of the block in the segment)
  * and the leading dimension, so a block of a transposed operand is addressed the same way as a plain one.
@@ -27,6 +30,8 @@ import static dev.slimfit.kernels.cpu.GemmBlocking.NR;
 final class GemmPacking {
 
     private static final VectorSpecies<Float> SPECIES = GemmBlocking.SPECIES;
+    /** One depth step of an interleaved A sliver: MR = 4 floats (GemmMicroKernel checks MR). */
+    private static final VectorSpecies<Float> SLIVER_SPECIES = FloatVector.SPECIES_128;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
@@ -36,11 +41,6 @@ final class GemmPacking {
     /** Floats a packed A block of {@code rows} rows occupies. */
     static int packedASize(int rows) {
         return ceilDiv(rows, MR) * MR * KC;
-    }
-
-    /** Floats a packed B panel of {@code depth} × {@code cols} occupies. */
-    static int packedBSize(int depth, int cols) {
-        return ceilDiv(cols, NR) * NR * depth;
     }
 
     /** Packs rows × depth of op(A) scaled by alpha; depth must not exceed {@link GemmBlocking#KC}. */
@@ -58,20 +58,30 @@ final class GemmPacking {
                     if (row < rows) {
                         copyScaled(a, origin + (long) row * lda, depth, alpha, packed, destination);
                     } else {
-                        java.util.Arrays.fill(packed, destination, destination + depth, 0f);
+                        Arrays.fill(packed, destination, destination + depth, 0f);
                     }
                 }
             }
         }
     }
 
-    /** Stored A is k×m: element (r, p) of the sliver is at origin + p·lda + r, so each p gives MR contiguous rows. */
+    /**
+     * Stored A is k×m: element (r, p) of the sliver is at origin + p·lda + r, so each depth step is MR contiguous
+     * floats, copied as they are into the interleaved sliver layout.
+     */
     private static void packTransposedSliverA(MemorySegment a, long origin, int lda, int rows, int depth, float alpha,
                                               float[] packed, int sliver) {
-        for (int p = 0; p < depth; p++) {
-            long source = origin + (long) p * lda;
-            for (int r = 0; r < MR; r++) {
-                packed[sliver + r * KC + p] = r < rows ? alpha * a.getAtIndex(FLOAT, source + r) : 0f;
+        if (rows == MR) {
+            for (int p = 0; p < depth; p++) {
+                FloatVector.fromMemorySegment(SLIVER_SPECIES, a, (origin + (long) p * lda) * Float.BYTES, ORDER)
+                        .mul(alpha).intoArray(packed, sliver + p * MR);
+            }
+        } else {
+            for (int p = 0; p < depth; p++) {
+                long source = origin + (long) p * lda;
+                for (int r = 0; r < MR; r++) {
+                    packed[sliver + p * MR + r] = r < rows ? alpha * a.getAtIndex(FLOAT, source + r) : 0f;
+                }
             }
         }
     }
@@ -98,10 +108,11 @@ final class GemmPacking {
         }
     }
 
-    /** Packs depth × cols of op(B). */
-    static void packB(MemorySegment b, long origin, int ldb, boolean transB, int depth, int cols, float[] packed) {
+    /** Packs depth × cols of op(B), slivers one after another from {@code packed[destination]}. */
+    static void packB(MemorySegment b, long origin, int ldb, boolean transB, int depth, int cols, float[] packed,
+                      int destination) {
         for (int sliverColumn = 0; sliverColumn < cols; sliverColumn += NR) {
-            int sliver = sliverColumn * depth;
+            int sliver = destination + sliverColumn * depth;
             int width = Math.min(NR, cols - sliverColumn);
             if (transB) {
                 packTransposedSliverB(b, origin + (long) sliverColumn * ldb, ldb, depth, width, packed, sliver);
@@ -135,19 +146,28 @@ final class GemmPacking {
         }
     }
 
-    /** Stored B is n×k: column j of op(B) is a contiguous row of the segment, written with a stride of NR. */
+    /**
+     * Stored B is n×k: column j of op(B) is a contiguous row of the segment, so the sliver is a transpose, done in 8×8
+     * register blocks where possible and element by element for partial slivers and the depth remainder.
+     */
     private static void packTransposedSliverB(MemorySegment b, long origin, int ldb, int depth, int width,
                                               float[] packed, int sliver) {
+        int blockedDepth = 0;
+        if (width == NR && GemmTranspose.SUPPORTED) {
+            blockedDepth = depth - depth % GemmTranspose.SIZE;
+            long rowBytes = (long) ldb * Float.BYTES;
+            for (int j = 0; j < NR; j += GemmTranspose.SIZE) {
+                long rows = (origin + (long) j * ldb) * Float.BYTES;
+                for (int p = 0; p < blockedDepth; p += GemmTranspose.SIZE) {
+                    GemmTranspose.transpose(b, rows + (long) p * Float.BYTES, rowBytes, packed, sliver + p * NR + j,
+                            NR);
+                }
+            }
+        }
         for (int j = 0; j < NR; j++) {
-            if (j < width) {
-                long source = origin + (long) j * ldb;
-                for (int p = 0; p < depth; p++) {
-                    packed[sliver + p * NR + j] = b.getAtIndex(FLOAT, source + p);
-                }
-            } else {
-                for (int p = 0; p < depth; p++) {
-                    packed[sliver + p * NR + j] = 0f;
-                }
+            long source = origin + (long) j * ldb;
+            for (int p = blockedDepth; p < depth; p++) {
+                packed[sliver + p * NR + j] = j < width ? b.getAtIndex(FLOAT, source + p) : 0f;
             }
         }
     }

@@ -5,10 +5,10 @@ import static dev.slimfit.kernels.cpu.GemmBlocking.MR;
 import static dev.slimfit.kernels.cpu.GemmBlocking.NR;
 
 /**
- * One thread's packing scratch, kept for the thread's lifetime so that no GEMM call allocates on the hot path. Heap
- * arrays (rather than off-heap segments) because C2 removes every bounds check of the micro-kernel's array loads and
- * they measure as fast; the B panel grows on demand, so a thread that only multiplies small matrices keeps a small
- * one.
+ * One thread's packing scratch, kept for the thread's lifetime so that no GEMM call allocates on the hot path: its
+ * packed A block and edge tile, and the B panel of the products it starts (which the helper threads read). Heap
+ * arrays rather than off-heap segments, because C2 removes every bounds check of the micro-kernel's array loads; the
+ * B panel grows on demand, so a thread that only multiplies small matrices keeps a small one.
  */
 final class GemmWorkspace {
 
