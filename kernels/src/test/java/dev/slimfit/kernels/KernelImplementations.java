@@ -1,6 +1,7 @@
 package dev.slimfit.kernels;
 
 import dev.slimfit.kernels.cpu.CpuKernels;
+import dev.slimfit.kernels.cuda.CudaKernels;
 import dev.slimfit.kernels.ref.RefKernels;
 
 import java.util.ArrayList;
@@ -10,7 +11,9 @@ import java.util.stream.Stream;
 /**
  * The providers every kernel test runs against the reference: the CPU kernels with one and two threads (the
  * two-thread instance exercises the parallel split even on a one-core machine), and every other device provider
- * available on this machine. Use as a JUnit {@code @MethodSource("dev.slimfit.kernels.KernelImplementations#underTest")}.
+ * available on this machine: the CUDA provider where a GPU, its driver and the built kernels are present (where not,
+ * {@code dev.slimfit.kernels.cuda.CudaAvailabilityTest} reports the skip and its reason). Use as a JUnit
+ * {@code @MethodSource("dev.slimfit.kernels.KernelImplementations#underTest")}.
  */
 public final class KernelImplementations {
 
@@ -25,6 +28,9 @@ public final class KernelImplementations {
         List<KernelProvider> providers = new ArrayList<>();
         providers.add(new CpuKernels(1));
         providers.add(new CpuKernels(2));
+        if (CudaKernels.isAvailable()) {
+            providers.add(CudaKernels.instance());
+        }
         return providers.stream();
     }
 }
