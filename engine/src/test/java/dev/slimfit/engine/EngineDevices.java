@@ -12,6 +12,8 @@ public final class EngineDevices {
     }
 
     public static Stream<Device> all() {
-        return Stream.of(Devices.reference(), Devices.cpu());
+        Stream<Device> host = Stream.of(Devices.reference(), Devices.cpu());
+        // where CUDA is unavailable, dev.slimfit.engine.cuda.CudaDeviceTest reports the skip and its reason
+        return Devices.cudaAvailable() ? Stream.concat(host, Stream.of(Devices.cuda())) : host;
     }
 }
