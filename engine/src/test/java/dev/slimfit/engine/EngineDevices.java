@@ -1,5 +1,7 @@
 package dev.slimfit.engine;
 
+import dev.slimfit.kernels.KernelImplementations;
+
 import java.util.stream.Stream;
 
 /**
@@ -14,6 +16,7 @@ public final class EngineDevices {
     public static Stream<Device> all() {
         Stream<Device> host = Stream.of(Devices.reference(), Devices.cpu());
         // where CUDA is unavailable, dev.slimfit.engine.cuda.CudaDeviceTest reports the skip and its reason
-        return Devices.cudaAvailable() ? Stream.concat(host, Stream.of(Devices.cuda())) : host;
+        Stream<Device> all = Devices.cudaAvailable() ? Stream.concat(host, Stream.of(Devices.cuda())) : host;
+        return all.filter(device -> KernelImplementations.selected(device.name()));
     }
 }

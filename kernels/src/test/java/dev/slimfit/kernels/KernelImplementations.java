@@ -17,7 +17,27 @@ import java.util.stream.Stream;
  */
 public final class KernelImplementations {
 
+    /**
+     * {@code -Dslimfit.test.providers=cuda} keeps only the providers (and engine devices) whose name starts with one of
+     * the comma-separated prefixes: the GPU kit runs the suite on CUDA alone, the CPU cases having run in CI.
+     */
+    public static final String PROVIDERS_PROPERTY = "slimfit.test.providers";
+
     private KernelImplementations() {
+    }
+
+    /** Whether a provider or device of this name is selected by {@link #PROVIDERS_PROPERTY} (all when unset). */
+    public static boolean selected(String name) {
+        String prefixes = System.getProperty(PROVIDERS_PROPERTY, "");
+        if (prefixes.isBlank()) {
+            return true;
+        }
+        for (String prefix : prefixes.split(",")) {
+            if (!prefix.isBlank() && name.startsWith(prefix.strip())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static KernelProvider reference() {
@@ -31,6 +51,6 @@ public final class KernelImplementations {
         if (CudaKernels.isAvailable()) {
             providers.add(CudaKernels.instance());
         }
-        return providers.stream();
+        return providers.stream().filter(provider -> selected(provider.name()));
     }
 }
