@@ -76,7 +76,7 @@ class CudaAvailabilityTest {
         command.add("--enable-native-access=ALL-UNNAMED");
         command.add("-Dorg.bytedeco.javacpp.cachedir=" + cache);
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(childClassPath());
         command.add(CudaCheck.class.getName());
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -89,6 +89,24 @@ class CudaAvailabilityTest {
             assertFalse(output.contains("libcuda.so.1 not found"), output);
             assertTrue(exit == 0 || exit == CudaCheck.UNAVAILABLE, "exit " + exit + ": " + output);
         }
+    }
+
+    /**
+     * This JVM's class path plus the jars (or folders) that hold CudaCheck and JavaCPP: under a launcher with its own
+     * class loader (JUnit's console launcher in the GPU kit) java.class.path alone does not reach them.
+     */
+    private static String childClassPath() {
+        java.util.LinkedHashSet<String> entries = new java.util.LinkedHashSet<>(
+                List.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator)));
+        for (Class<?> type : List.of(CudaCheck.class, org.bytedeco.javacpp.Loader.class,
+                org.bytedeco.cuda.global.cudart.class)) {
+            try {
+                entries.add(Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return String.join(java.io.File.pathSeparator, entries);
     }
 
     /** Deletes a folder tree; symbolic links (JavaCPP links system libraries into its cache) are removed, not followed. */
