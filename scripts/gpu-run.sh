@@ -40,7 +40,7 @@ say() { echo; echo "== $*"; }
 
 run_check() {
   say "CUDA check"
-  nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv
+  if command -v nvidia-smi >/dev/null; then nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv; fi
   "$JAVA" "${FLAGS[@]}" -cp "$KIT/slimfit-gpu.jar" dev.slimfit.kernels.cuda.CudaCheck || status=1
 }
 
