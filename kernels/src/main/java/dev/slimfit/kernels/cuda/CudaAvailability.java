@@ -116,17 +116,22 @@ public final class CudaAvailability {
         return new CudaAvailability(false, reason, null);
     }
 
-    /** Names the library the loader could not find; a missing libcuda.so.1 means no NVIDIA driver. */
+    /**
+     * Names the library the loader could not find. A missing libcuda.so.1 means no NVIDIA driver, which is all there
+     * is to say; otherwise the loader's last attempt (after JavaCPP's "; ") names the missing file.
+     */
     private static String libraryReason(String what, Throwable e) {
         String message = String.valueOf(e.getMessage());
         for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
             message += "; " + cause.getMessage();
         }
         if (message.contains("libcuda.so")) {
-            return "NVIDIA driver library libcuda.so.1 not found (no GPU driver on this machine): " + what + " ["
-                    + e.getClass().getSimpleName() + ": " + firstLine(message) + "]";
+            return "NVIDIA driver library libcuda.so.1 not found (no GPU driver on this machine)";
         }
-        return what + " [" + e.getClass().getSimpleName() + ": " + firstLine(message) + "]";
+        String detail = firstLine(message);
+        int lastAttempt = detail.lastIndexOf("; ");
+        return what + " [" + e.getClass().getSimpleName() + ": "
+                + (lastAttempt < 0 ? detail : detail.substring(lastAttempt + 2)) + "]";
     }
 
     private static String firstLine(String text) {
