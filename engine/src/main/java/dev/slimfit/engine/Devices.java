@@ -1,6 +1,9 @@
 package dev.slimfit.engine;
 
+import dev.slimfit.engine.cuda.CudaDevice;
 import dev.slimfit.kernels.cpu.CpuKernels;
+import dev.slimfit.kernels.cuda.CudaAvailability;
+import dev.slimfit.kernels.cuda.CudaKernels;
 import dev.slimfit.kernels.ref.RefKernels;
 
 /** The standard devices. Each has its own ledger. */
@@ -8,6 +11,7 @@ public final class Devices {
 
     private static volatile CpuDevice cpu;
     private static volatile CpuDevice reference;
+    private static volatile CudaDevice cuda;
 
     private Devices() {
     }
@@ -35,6 +39,32 @@ public final class Devices {
                     reference = new CpuDevice("cpu-ref", RefKernels.INSTANCE);
                 }
                 d = reference;
+            }
+        }
+        return d;
+    }
+
+    /** Whether {@link #cuda()} can succeed here (a GPU, its driver, the built kernels and cuBLAS). */
+    public static boolean cudaAvailable() {
+        return CudaKernels.isAvailable();
+    }
+
+    /**
+     * GPU 0 with the CUDA kernels and a caching allocator.
+     *
+     * @throws IllegalStateException "CUDA unavailable: reason" (no driver, no device, kernels not built, no cuBLAS)
+     */
+    public static CudaDevice cuda() {
+        CudaDevice d = cuda;
+        if (d == null) {
+            synchronized (Devices.class) {
+                if (cuda == null) {
+                    if (!CudaKernels.isAvailable()) {
+                        throw new IllegalStateException(CudaAvailability.get().describe());
+                    }
+                    cuda = new CudaDevice(CudaKernels.instance());
+                }
+                d = cuda;
             }
         }
         return d;

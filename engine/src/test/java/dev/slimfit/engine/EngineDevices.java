@@ -1,5 +1,7 @@
 package dev.slimfit.engine;
 
+import dev.slimfit.kernels.KernelImplementations;
+
 import java.util.stream.Stream;
 
 /**
@@ -12,6 +14,9 @@ public final class EngineDevices {
     }
 
     public static Stream<Device> all() {
-        return Stream.of(Devices.reference(), Devices.cpu());
+        Stream<Device> host = Stream.of(Devices.reference(), Devices.cpu());
+        // where CUDA is unavailable, dev.slimfit.engine.cuda.CudaDeviceTest reports the skip and its reason
+        Stream<Device> all = Devices.cudaAvailable() ? Stream.concat(host, Stream.of(Devices.cuda())) : host;
+        return all.filter(device -> KernelImplementations.selected(device.name()));
     }
 }

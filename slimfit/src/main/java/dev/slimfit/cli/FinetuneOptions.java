@@ -93,7 +93,7 @@ public final class FinetuneOptions {
         if (evalEvery < 0) {
             throw new IllegalArgumentException("--eval-every must be >= 0, got " + evalEvery);
         }
-        DeviceChoice.resolve(device);
+        DeviceChoice.validate(device);
         if (!model.equals("minilm") && !java.nio.file.Files.isDirectory(java.nio.file.Path.of(model))) {
             throw new IllegalArgumentException("--model: '" + model + "' is neither 'minilm' nor a checkpoint folder");
         }

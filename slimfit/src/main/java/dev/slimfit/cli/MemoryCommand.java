@@ -46,6 +46,9 @@ public final class MemoryCommand implements Callable<Integer> {
     @Option(names = "--release-state-after", defaultValue = "-1",
             description = "slimfit+: release AdamW moments after this many frozen steps (default: the mode's)")
     int releaseStateAfter;
+    @Option(names = "--timed-steps", defaultValue = "1",
+            description = "full-size steps per mode; the step time is their median (default: ${DEFAULT-VALUE})")
+    int timedSteps;
 
     @Override
     public Integer call() throws IOException {
@@ -56,7 +59,8 @@ public final class MemoryCommand implements Callable<Integer> {
         Validation.rate(rate);
         Validation.positive("--batch", batch);
         Validation.positive("--seq", seq);
-        DeviceChoice.resolve(device);
+        Validation.positive("--timed-steps", timedSteps);
+        DeviceChoice.validate(device);
         System.out.printf(Locale.ROOT, "memory: %s, batch %d, seq %d, r = %.2f, device %s — one measured step per "
                 + "mode, each in its own JVM, after warm-up steps at batch %d × seq %d%n", config, batch, seq, rate,
                 device, MemoryProbeCommand.WARMUP_BATCH, MemoryProbeCommand.WARMUP_SEQUENCE);
@@ -66,7 +70,7 @@ public final class MemoryCommand implements Callable<Integer> {
             List<String> args = List.of("memory-probe", "--config", config, "--mode", m, "--rate",
                     Double.toString(rate), "--batch", Integer.toString(batch), "--seq", Integer.toString(seq),
                     "--device", device, "--seed", Long.toString(seed), "--release-state-after",
-                    Integer.toString(releaseStateAfter));
+                    Integer.toString(releaseStateAfter), "--timed-steps", Integer.toString(timedSteps));
             JsonNode[] result = new JsonNode[1];
             List<String> output = new ArrayList<>();
             int exit = ChildJvm.run(SlimFitCli.class, args, line -> {
@@ -149,6 +153,16 @@ public final class MemoryCommand implements Callable<Integer> {
                     r.get("peakTotal").asDouble() / MIB, baseline / r.get("peakTotal").asDouble(),
                     r.get("peakRss").asDouble() / MIB, r.get("stepMillis").asDouble() / 1e3,
                     r.get("frozen").asInt(), r.get("candidates").asInt()));
+        }
+        if (results.getFirst().has("poolReservedPeak")) {
+            // a GPU run: what the caching allocator and the device itself saw, beside the ledger's peak
+            sb.append(String.format(Locale.ROOT, "%n%-9s %11s %15s %15s %15s%n", "MiB", "ledger peak",
+                    "pool in use pk", "pool reserved", "device used"));
+            for (JsonNode r : results) {
+                sb.append(String.format(Locale.ROOT, "%-9s %11.1f %15.1f %15.1f %15.1f%n", r.get("mode").asText(),
+                        r.get("peakTotal").asDouble() / MIB, r.get("poolAllocatedPeak").asDouble() / MIB,
+                        r.get("poolReservedPeak").asDouble() / MIB, r.get("deviceUsedSinceStart").asDouble() / MIB));
+            }
         }
         return sb.toString();
     }

@@ -180,6 +180,8 @@ public final class Trainer implements AutoCloseable {
             peak[c.ordinal()] = ledger.peak(c);
         }
         step++;
+        // a GPU queues work asynchronously: the step ends when the device has finished it (a no-op on the CPU)
+        task.model().device().memory().synchronize();
         double millis = (System.nanoTime() - start) / 1e6;
         return new StepRecord(step, lossValue, lr, plan.frozen().size(),
                 scheduler == null ? candidates.size() : scheduler.candidates().size(), millis, live, peak,

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Runs ON the GPU machine (no Java, no Maven, no registry there), from the repository root, with the kit that
+# scripts/gpu-kit.sh built here carried along (device tool: carry=["dist/gpu-kit"]). Everything it produces goes under
+# $OUT. Phases (default: all, in this order; each can be run alone, e.g. to stay within 10 minutes a command):
+#   check   CudaCheck: the device, the fatbin's images, the availability reason if any; nvidia-smi
+#   tests   the CUDA test suite with JUnit's console launcher: every kernel test on the CUDA provider against the
+#           reference, the engine tests on cuda:0, the tiny-BERT training test (-Dslimfit.cuda.require=true: a skip
+#           for lack of CUDA fails)
+#   bench   CudaKernelTimings: GB/s against the device copy bandwidth at 256 MiB, GEMM GFLOP/s
+#   bert    a BERT-base training step (batch 32, seq 128, random weights) in full and slimfit modes with our CLI, the
+#           same step in the machine's PyTorch (eager and SDPA attention, fp32), and one table of both
+# Usage: bash scripts/gpu-run.sh [check] [tests] [bench] [bert]
+# A device-tool command may run 10 minutes: run "check tests" and "bench bert" as two commands. $OUT receives
+# gpu-run.log (everything printed), junit/ (the XML report), kernel-timings.tsv and the two BERT-step JSON files.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+KIT=${KIT:-dist/gpu-kit}
+OUT=${OUT:-$PWD/gpu-out}
+mkdir -p "$OUT"
+LOG="$OUT/gpu-run.log"
+phases=("$@")
+[ ${#phases[@]} -eq 0 ] && phases=(check tests bench bert)
+
+# cuBLAS, cuDNN and NVRTC come as the Python wheels of the machine's PyTorch (nvidia/<library>/lib folders); the
+# toolkit's own lib64 has cudart.
+libs=$(find / -path '*nvidia/*/lib' -type d 2>/dev/null | sort -u | tr '\n' ':')
+export LD_LIBRARY_PATH="${libs}/usr/local/cuda/lib64:${LD_LIBRARY_PATH:-}"
+
+RUNTIME=${RUNTIME:-/tmp/slimfit-runtime}
+if [ ! -x "$RUNTIME/runtime/bin/java" ]; then
+  mkdir -p "$RUNTIME" && tar -C "$RUNTIME" -xJf "$KIT/runtime.tar.xz"
+fi
+JAVA="$RUNTIME/runtime/bin/java"
+FLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
+       -Dslimfit.cuda.require=true -Dorg.bytedeco.javacpp.cachedir=/tmp/slimfit-javacpp-cache -Xmx24g)
+
+status=0
+say() { echo; echo "== $*"; } 
+
+run_check() {
+  say "CUDA check"
+  if command -v nvidia-smi >/dev/null; then nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv; fi
+  "$JAVA" "${FLAGS[@]}" -cp "$KIT/slimfit-gpu.jar" dev.slimfit.kernels.cuda.CudaCheck || status=1
+}
+
+run_tests() {
+  say "CUDA test suite (kernels and engine on CUDA only; the CPU cases run in CI)"
+  timeout 540 "$JAVA" "${FLAGS[@]}" -Dslimfit.test.providers=cuda -jar "$KIT/junit-console.jar" execute \
+    --disable-banner --details=summary --details-theme=ascii \
+    --class-path "$KIT/slimfit-gpu.jar:$KIT/slimfit-gpu-tests.jar" \
+    --select-package dev.slimfit.kernels --select-package dev.slimfit.engine \
+    --select-class dev.slimfit.train.cuda.CudaTrainingTest --reports-dir "$OUT/junit" || status=1
+}
+
+run_bench() {
+  say "CUDA kernel timings"
+  timeout 400 "$JAVA" "${FLAGS[@]}" -cp "$KIT/slimfit-gpu.jar" dev.slimfit.kernels.cuda.bench.CudaKernelTimings \
+    --mib 256 --repeats 50 --out "$OUT/kernel-timings.tsv" || status=1
+}
+
+run_bert() {
+  say "BERT-base training step, batch 32 x seq 128: slimfit on cuda"
+  timeout 420 "$JAVA" "${FLAGS[@]}" -jar "$KIT/slimfit-gpu.jar" memory --config bert-base --batch 32 --seq 128 \
+    --modes full,slimfit --device cuda --timed-steps 5 --json "$OUT/slimfit-bert-step.json" || status=1
+  say "the same step in PyTorch"
+  PYTHONUNBUFFERED=1 timeout 300 python3 scripts/gpu_bert_reference.py step --batch 32 --seq 128 --steps 5 \
+    --json "$OUT/pytorch-bert-step.json" || status=1
+  say "summary"
+  if [ -f "$OUT/slimfit-bert-step.json" ] && [ -f "$OUT/pytorch-bert-step.json" ]; then
+    python3 scripts/gpu_bert_reference.py table "$OUT/slimfit-bert-step.json" "$OUT/pytorch-bert-step.json"
+  fi
+}
+
+{
+  for phase in "${phases[@]}"; do
+    case "$phase" in
+      check) run_check ;;
+      tests) run_tests ;;
+      bench) run_bench ;;
+      bert) run_bert ;;
+      *) echo "unknown phase '$phase' (check, tests, bench, bert)"; status=2 ;;
+    esac
+  done
+  echo; echo "gpu-run: exit status $status"
+  exit "$status"
+} 2>&1 | tee -a "$LOG"
+exit "${PIPESTATUS[0]}"
