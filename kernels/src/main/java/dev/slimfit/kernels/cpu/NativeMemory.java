@@ -62,10 +62,27 @@ public final class NativeMemory implements DeviceMemory {
         return MMAP_THRESHOLD_SET;
     }
 
+    /** System property that turns the reuse of freed large blocks off ({@code -Dslimfit.cpu.reuseBlocks=false}). */
+    public static final String REUSE_BLOCKS_PROPERTY = "slimfit.cpu.reuseBlocks";
+
     private final ThreadLocal<MemorySegment> resultSlot =
             ThreadLocal.withInitial(() -> java.lang.foreign.Arena.global().allocate(ValueLayout.ADDRESS));
+    /** Large blocks go through this cache (null when turned off); small ones are recycled by malloc's own heap. */
+    private final HostBlockCache largeBlocks;
 
     private NativeMemory() {
+        boolean reuse = Boolean.parseBoolean(System.getProperty(REUSE_BLOCKS_PROPERTY, "true"));
+        largeBlocks = reuse ? new HostBlockCache(new HostBlockCache.Backing() {
+            @Override
+            public MemorySegment allocate(long bytes) {
+                return systemAllocate(bytes);
+            }
+
+            @Override
+            public void free(MemorySegment block) {
+                systemFree(block);
+            }
+        }) : null;
     }
 
     @Override
@@ -73,8 +90,40 @@ public final class NativeMemory implements DeviceMemory {
         if (bytes < 0) {
             throw new IllegalArgumentException("cannot allocate a negative size: " + bytes + " bytes");
         }
-        // Round up so that vector loops may read whole cache lines; posix_memalign(0) may return NULL.
-        long rounded = Math.max(ALIGNMENT, (bytes + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT);
+        long rounded = rounded(bytes);
+        MemorySegment block = largeBlocks != null && rounded >= MMAP_THRESHOLD_BYTES
+                ? largeBlocks.allocate(rounded) : systemAllocate(rounded);
+        return block.reinterpret(bytes);
+    }
+
+    @Override
+    public void free(MemorySegment buffer) {
+        long rounded = rounded(buffer.byteSize());
+        if (largeBlocks != null && rounded >= MMAP_THRESHOLD_BYTES) {
+            largeBlocks.free(buffer, rounded);
+        } else {
+            systemFree(buffer);
+        }
+    }
+
+    /** Bytes of freed large blocks kept for reuse (never more than the peak of large blocks in use, minus those). */
+    public long cachedBytes() {
+        return largeBlocks == null ? 0 : largeBlocks.cachedBytes();
+    }
+
+    /** Returns every cached large block to the system. */
+    public void trimCache() {
+        if (largeBlocks != null) {
+            largeBlocks.trim();
+        }
+    }
+
+    /** Rounded up so that vector loops may read whole cache lines; posix_memalign(0) may return NULL. */
+    private static long rounded(long bytes) {
+        return Math.max(ALIGNMENT, (bytes + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT);
+    }
+
+    private MemorySegment systemAllocate(long rounded) {
         MemorySegment slot = resultSlot.get();
         int rc;
         try {
@@ -83,15 +132,13 @@ public final class NativeMemory implements DeviceMemory {
             throw new IllegalStateException("posix_memalign downcall failed", t);
         }
         if (rc != 0) {
-            throw new OutOfMemoryError("native allocation of " + bytes + " bytes failed (posix_memalign errno " + rc
+            throw new OutOfMemoryError("native allocation of " + rounded + " bytes failed (posix_memalign errno " + rc
                     + ")");
         }
-        MemorySegment address = slot.get(ValueLayout.ADDRESS, 0);
-        return address.reinterpret(bytes);
+        return slot.get(ValueLayout.ADDRESS, 0).reinterpret(rounded);
     }
 
-    @Override
-    public void free(MemorySegment buffer) {
+    private static void systemFree(MemorySegment buffer) {
         try {
             FREE.invokeExact(MemorySegment.ofAddress(buffer.address()));
         } catch (Throwable t) {
