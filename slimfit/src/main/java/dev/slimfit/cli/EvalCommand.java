@@ -1,6 +1,7 @@
 package dev.slimfit.cli;
 
 import dev.slimfit.engine.Device;
+import dev.slimfit.model.bert.BertForSequenceClassification;
 import dev.slimfit.train.data.ImdbSplits;
 import dev.slimfit.train.task.TextClassificationTask;
 import picocli.CommandLine.Command;
@@ -41,7 +42,8 @@ public final class EvalCommand implements Callable<Integer> {
         Validation.positive("--batch", batch);
         Device dev = DeviceChoice.resolve(device);
         TextClassificationTask.Split[] splits = ImdbSplits.load(evalExamples);
-        PretrainedBert.Loaded loaded = PretrainedBert.classifier(model, dev, 2, 0, false);
+        PretrainedBert.Loaded<BertForSequenceClassification> loaded = PretrainedBert.classifier(model, dev, 2, 0,
+                false);
         if (!loaded.notLoaded().isEmpty()) {
             loaded.model().close();
             throw new IllegalArgumentException("checkpoint " + model + " lacks " + loaded.notLoaded()

@@ -110,16 +110,19 @@ public final class FinetuneCommand implements Callable<Integer> {
 
     static String table(List<JsonNode> results) {
         String metric = results.getFirst().get("primaryMetric").asText();
-        StringBuilder sb = new StringBuilder("| mode | " + metric + " |");
+        StringBuilder sb = new StringBuilder("| mode | r | " + metric + " |");
         for (Category c : Category.values()) {
             sb.append(' ').append(c.name().toLowerCase(Locale.ROOT)).append(" MiB |");
         }
-        sb.append(" ledger peak MiB | vs first | peak RSS MiB | s/step | frozen/candidates |\n|---|---:|");
+        sb.append(" ledger peak MiB | vs first | peak RSS MiB | s/step | frozen/candidates |\n|---|---:|---:|");
         sb.append("---:|".repeat(Category.values().length)).append("---:|---:|---:|---:|---:|\n");
         double baseline = results.getFirst().get("ledgerPeakBytes").get("total").asDouble();
         for (JsonNode r : results) {
             JsonNode peak = r.get("ledgerPeakBytes");
-            sb.append(String.format(Locale.ROOT, "| %s | %.2f%% |", r.get("mode").asText(),
+            JsonNode method = r.get("method");
+            String rate = method.get("freezing").asBoolean() ? String.format(Locale.ROOT, "%.2f",
+                    method.get("rate").asDouble()) : "-";
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %.2f%% |", r.get("mode").asText(), rate,
                     100 * r.get("metrics").get(metric).asDouble()));
             for (Category c : Category.values()) {
                 sb.append(String.format(Locale.ROOT, " %.1f |", peak.get(c.name().toLowerCase(Locale.ROOT)).asDouble()

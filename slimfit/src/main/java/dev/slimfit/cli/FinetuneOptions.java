@@ -14,17 +14,21 @@ public final class FinetuneOptions {
                     + "(default: ${DEFAULT-VALUE})")
     String model;
     @Option(names = "--task", defaultValue = "imdb", description = "imdb, a GLUE task (cola, sst2, mrpc, stsb, qqp, "
-            + "mnli, mnli-mm, qnli, rte, wnli), mnist, fashion-mnist, cifar10, cifar100 or images "
+            + "mnli, mnli-mm, qnli, rte, wnli), squad (v1.1), squad2 (v2.0), mnist, fashion-mnist, cifar10, cifar100 or images "
             + "(default: ${DEFAULT-VALUE})")
     String task;
-    @Option(names = "--data", description = "data folder for GLUE (the TSVs), cifar10/cifar100 (binary batches) and "
-            + "images (train/ and test/ with one sub-folder per class)")
+    @Option(names = "--data", description = "data folder for GLUE (the TSVs), SQuAD (train-v1.1.json and dev-v1.1.json, "
+            + "or the v2.0 pair), cifar10/cifar100 (binary batches) and images (train/ and test/ with one sub-folder "
+            + "per class)")
     java.nio.file.Path data;
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, ref or cuda (default: ${DEFAULT-VALUE})")
     String device;
     @Option(names = "--rate", description = "freezing rate r in [0, 1) (default: the reference's rate for the task; "
             + "0.8 for IMDB)")
     Double rate;
+    @Option(names = "--plus-rate", description = "freezing rate of slimfit+ alone (default: --rate): its smaller "
+            + "optimizer state leaves room to train more layers within the same memory")
+    Double plusRate;
     @Option(names = "--batch", defaultValue = "16", description = "batch size (default: ${DEFAULT-VALUE})")
     int batch;
     @Option(names = "--seq", defaultValue = "128", description = "sequence length (default: ${DEFAULT-VALUE})")
@@ -54,6 +58,9 @@ public final class FinetuneOptions {
             + "for this many consecutive steps (0 keeps them; default " + MethodOptions.DEFAULT_RELEASE_STATE_AFTER
             + ")")
     Integer releaseStateAfter;
+    @Option(names = "--doc-stride", description = "SQuAD: context tokens shared by consecutive windows (default: "
+            + "128, or a quarter of --seq when that is shorter)")
+    Integer docStride;
     @Option(names = "--checkpoint-every", defaultValue = "0",
             description = "save a resumable checkpoint every N steps into <output>/<mode>/checkpoint (default: off)")
     int checkpointEvery;
@@ -65,6 +72,9 @@ public final class FinetuneOptions {
             rate = defaultRate;
         }
         Validation.rate(rate);
+        if (plusRate != null) {
+            Validation.rate("--plus-rate", plusRate);
+        }
         Validation.positive("--batch", batch);
         Validation.positive("--steps", steps);
         Validation.positive("--eval-examples", evalExamples);
@@ -87,6 +97,9 @@ public final class FinetuneOptions {
         if (releaseStateAfter != null && releaseStateAfter < 0) {
             throw new IllegalArgumentException("--release-state-after must be >= 0, got " + releaseStateAfter);
         }
+        if (docStride != null && docStride < 0) {
+            throw new IllegalArgumentException("--doc-stride must be >= 0, got " + docStride);
+        }
         if (checkpointEvery < 0) {
             throw new IllegalArgumentException("--checkpoint-every must be >= 0, got " + checkpointEvery);
         }
@@ -105,9 +118,15 @@ public final class FinetuneOptions {
         }
     }
 
+    /** The SQuAD window overlap: --doc-stride, else run_qa's 128 capped at a quarter of the sequence. */
+    int docStride() {
+        return docStride != null ? docStride : Math.min(TaskFactory.SQUAD_DEFAULT_DOC_STRIDE, seq / 4);
+    }
+
     /** The method options of {@code mode} with these options' rate and state release applied. */
     MethodOptions method(dev.slimfit.train.Mode mode) {
-        MethodOptions method = MethodOptions.of(mode, rate);
+        double modeRate = plusRate != null && mode == dev.slimfit.train.Mode.SLIMFIT_PLUS ? plusRate : rate;
+        MethodOptions method = MethodOptions.of(mode, modeRate);
         if (releaseStateAfter != null && mode == dev.slimfit.train.Mode.SLIMFIT_PLUS) {
             method = MethodOptions.withReleaseStateAfter(method, releaseStateAfter);
         }
@@ -122,6 +141,10 @@ public final class FinetuneOptions {
                 "--eval-examples", Integer.toString(evalExamples), "--eval-every", Integer.toString(evalEvery),
                 "--eval-batch", Integer.toString(evalBatch), "--seed", Long.toString(seed),
                 "--checkpoint-every", Integer.toString(checkpointEvery)));
+        if (plusRate != null) {
+            args.add("--plus-rate");
+            args.add(Double.toString(plusRate));
+        }
         if (budget != null) {
             args.add("--budget");
             args.add(budget);
@@ -133,6 +156,10 @@ public final class FinetuneOptions {
         if (data != null) {
             args.add("--data");
             args.add(data.toString());
+        }
+        if (docStride != null) {
+            args.add("--doc-stride");
+            args.add(Integer.toString(docStride));
         }
         if (epochs != null) {
             args.add("--epochs");

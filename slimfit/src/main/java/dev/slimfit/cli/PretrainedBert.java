@@ -3,11 +3,13 @@ package dev.slimfit.cli;
 import dev.slimfit.engine.Device;
 import dev.slimfit.model.assets.MiniLmAssets;
 import dev.slimfit.model.bert.BertConfig;
+import dev.slimfit.model.bert.BertForQuestionAnswering;
 import dev.slimfit.model.bert.BertForSequenceClassification;
 import dev.slimfit.model.checkpoint.CheckpointFolder;
 import dev.slimfit.model.checkpoint.LoadOptions;
 import dev.slimfit.model.checkpoint.LoadReport;
 import dev.slimfit.model.checkpoint.onnx.MiniLmOnnxImporter;
+import dev.slimfit.model.nn.Module;
 import dev.slimfit.model.tokenizer.WordPieceTokenizer;
 
 import java.io.IOException;
@@ -23,41 +25,55 @@ import java.util.List;
  */
 public final class PretrainedBert {
 
-    /** The model, its tokenizer and what the checkpoint did not provide. */
-    public record Loaded(BertForSequenceClassification model, WordPieceTokenizer tokenizer, List<String> notLoaded,
-                         String description) {
+    /** A model with pretrained weights, its tokenizer, what the checkpoint did not provide, and where it came from. */
+    public record Loaded<M extends Module>(M model, WordPieceTokenizer tokenizer, List<String> notLoaded,
+                                           String description) {
+    }
+
+    /** Builds the (randomly initialised) model for a checkpoint's configuration. */
+    @FunctionalInterface
+    private interface Builder<M extends Module> {
+        M build(BertConfig config);
     }
 
     private PretrainedBert() {
     }
 
-    public static Loaded classifier(String spec, Device device, int numLabels, long seed,
-                                    boolean attentionDropoutOnValues) throws IOException {
-        if (spec.equals("minilm")) {
-            BertConfig config = MiniLmOnnxImporter.config().withNumLabels(numLabels);
-            BertForSequenceClassification model = new BertForSequenceClassification(device, config, seed,
-                    attentionDropoutOnValues);
-            try {
-                model.initialize(seed);
-                LoadReport report = MiniLmOnnxImporter.importInto(model, true);
-                return new Loaded(model, MiniLmAssets.tokenizer(), report.missing(),
-                        "all-MiniLM-L6-v2 (pretrained, " + MiniLmAssets.MAVEN_ARTIFACT + ")");
-            } catch (IOException | RuntimeException e) {
-                model.close();
-                throw e;
-            }
-        }
-        Path folder = Path.of(spec);
-        if (!Files.isDirectory(folder)) {
+    /** A sequence classifier with {@code numLabels} labels (random head, and random pooler for MiniLM). */
+    public static Loaded<BertForSequenceClassification> classifier(String spec, Device device, int numLabels, long seed,
+                                                                   boolean attentionDropoutOnValues)
+            throws IOException {
+        return load(spec, seed, config -> new BertForSequenceClassification(device, config.withNumLabels(numLabels),
+                seed, attentionDropoutOnValues), BertForSequenceClassification::initialize);
+    }
+
+    /** A question-answering model (random qa_outputs head). */
+    public static Loaded<BertForQuestionAnswering> questionAnswering(String spec, Device device, long seed,
+                                                                     boolean attentionDropoutOnValues)
+            throws IOException {
+        return load(spec, seed, config -> new BertForQuestionAnswering(device, config, seed,
+                attentionDropoutOnValues), BertForQuestionAnswering::initialize);
+    }
+
+    private static <M extends Module> Loaded<M> load(String spec, long seed, Builder<M> builder,
+                                                     java.util.function.ObjLongConsumer<M> initialize)
+            throws IOException {
+        boolean builtIn = spec.equals("minilm");
+        Path folder = builtIn ? null : Path.of(spec);
+        if (!builtIn && !Files.isDirectory(folder)) {
             throw new IllegalArgumentException("--model: '" + spec + "' is neither 'minilm' nor a checkpoint folder");
         }
-        BertConfig config = CheckpointFolder.readBertConfig(folder).withNumLabels(numLabels);
-        BertForSequenceClassification model = new BertForSequenceClassification(device, config, seed,
-                attentionDropoutOnValues);
+        M model = builder.build(builtIn ? MiniLmOnnxImporter.config() : CheckpointFolder.readBertConfig(folder));
         try {
-            model.initialize(seed);
+            // random values first, for whatever the checkpoint does not provide (the task head)
+            initialize.accept(model, seed);
+            if (builtIn) {
+                LoadReport report = MiniLmOnnxImporter.importInto(model, true);
+                return new Loaded<>(model, MiniLmAssets.tokenizer(), report.missing(),
+                        "all-MiniLM-L6-v2 (pretrained, " + MiniLmAssets.MAVEN_ARTIFACT + ")");
+            }
             LoadReport report = CheckpointFolder.load(model, folder, LoadOptions.ALLOW_MISSING);
-            return new Loaded(model, tokenizer(folder), report.missing(), "checkpoint " + folder);
+            return new Loaded<>(model, tokenizer(folder), report.missing(), "checkpoint " + folder);
         } catch (IOException | RuntimeException e) {
             model.close();
             throw e;

@@ -1,6 +1,8 @@
 package dev.slimfit.cli;
 
 import dev.slimfit.engine.Device;
+import dev.slimfit.model.bert.BertForQuestionAnswering;
+import dev.slimfit.model.bert.BertForSequenceClassification;
 import dev.slimfit.model.checkpoint.CheckpointFolder;
 import dev.slimfit.model.checkpoint.CheckpointLoader;
 import dev.slimfit.model.checkpoint.LoadOptions;
@@ -20,7 +22,10 @@ import dev.slimfit.train.data.image.ImageDataset;
 import dev.slimfit.train.data.image.ImageFolder;
 import dev.slimfit.train.data.image.ImageSplit;
 import dev.slimfit.train.data.image.MnistDigits;
+import dev.slimfit.train.data.squad.SquadDataset;
+import dev.slimfit.train.data.squad.SquadVersion;
 import dev.slimfit.train.task.ImageClassificationTask;
+import dev.slimfit.train.task.QuestionAnsweringTask;
 import dev.slimfit.train.task.Task;
 import dev.slimfit.train.task.TextClassificationTask;
 
@@ -40,6 +45,11 @@ public final class TaskFactory {
 
     /** Rate used for IMDB when none is given (the reference's setting for long-review sentiment at our budget). */
     public static final double IMDB_DEFAULT_RATE = 0.8;
+    /** The reference's rate for SQuAD 2.0, used for v1.1 too. */
+    public static final double SQUAD_DEFAULT_RATE = 0.8;
+    /** run_qa's (and the reference's) document stride. */
+    public static final int SQUAD_DEFAULT_DOC_STRIDE = 128;
+
     /** The reference rates for ViT: CIFAR-10 0.9, CIFAR-100 0.75; MNIST-like tasks use CIFAR-10's. */
     public static final double VIT_CIFAR10_RATE = 0.9;
     public static final double VIT_CIFAR100_RATE = 0.75;
@@ -55,10 +65,32 @@ public final class TaskFactory {
         };
     }
 
+    /** The SQuAD release of a task name, or null when it is not a SQuAD task. */
+    static SquadVersion squadVersion(String task) {
+        return switch (task) {
+            case "squad" -> SquadVersion.V1_1;
+            case "squad2" -> SquadVersion.V2_0;
+            default -> null;
+        };
+    }
+
+    /** The official file names of a release's split, e.g. train-v1.1.json, dev-v2.0.json. */
+    static Path squadFile(Path data, SquadVersion version, String split) {
+        return data.resolve(split + (version == SquadVersion.V1_1 ? "-v1.1.json" : "-v2.0.json"));
+    }
+
     /** Checks the task name and that its data argument is present; returns the default freezing rate. */
     public static double validate(String task, Path data) {
         if (task.equals("imdb")) {
             return IMDB_DEFAULT_RATE;
+        }
+        SquadVersion squad = squadVersion(task);
+        if (squad != null) {
+            if (data == null) {
+                throw new IllegalArgumentException("--task " + task + " needs --data (the folder with "
+                        + squadFile(Path.of(""), squad, "train") + " and " + squadFile(Path.of(""), squad, "dev") + ")");
+            }
+            return SQUAD_DEFAULT_RATE;
         }
         if (isImageTask(task)) {
             if ((task.equals("cifar10") || task.equals("cifar100") || task.equals("images")) && data == null) {
@@ -71,7 +103,7 @@ public final class TaskFactory {
             glue = GlueTask.byName(task);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("unknown task '" + task + "'; expected imdb, a GLUE task (cola, sst2, "
-                    + "mrpc, stsb, qqp, mnli, mnli-mm, qnli, rte, wnli), mnist, fashion-mnist, cifar10, cifar100 or "
+                    + "mrpc, stsb, qqp, mnli, mnli-mm, qnli, rte, wnli), squad, squad2, mnist, fashion-mnist, cifar10, cifar100 or "
                     + "images");
         }
         if (data == null) {
@@ -89,6 +121,10 @@ public final class TaskFactory {
         }
         if (isImageTask(o.task)) {
             return image(o, method, device);
+        }
+        SquadVersion squad = squadVersion(o.task);
+        if (squad != null) {
+            return questionAnswering(o, method, device, squad);
         }
         GlueTask glue = GlueTask.byName(o.task);
         GlueDataset data = glue.load(o.data);
@@ -119,13 +155,37 @@ public final class TaskFactory {
     private static Task text(FinetuneOptions o, MethodOptions method, Device device, TextClassificationTask.Split train,
                              TextClassificationTask.Split eval, int labels, String dataName,
                              TextClassificationTask.Evaluator evaluator, String primaryMetric) throws IOException {
-        PretrainedBert.Loaded loaded = PretrainedBert.classifier(o.model, device, labels, o.seed,
+        PretrainedBert.Loaded<BertForSequenceClassification> loaded = PretrainedBert.classifier(o.model, device, labels, o.seed,
                 method.attentionDropoutOnValues());
         String description = String.format(Locale.ROOT, "%s on %s (%d train / %d eval, seq %d)", loaded.description(),
                 dataName, train.size(), eval.size(), o.seq);
         try {
             return new TextClassificationTask(loaded.model(), loaded.tokenizer(), train, eval, o.seq,
                     loaded.notLoaded(), description, evaluator, primaryMetric);
+        } catch (RuntimeException e) {
+            loaded.model().close();
+            throw e;
+        }
+    }
+
+    private static Task questionAnswering(FinetuneOptions o, MethodOptions method, Device device,
+                                          SquadVersion version) throws IOException {
+        SquadDataset train = SquadDataset.load(squadFile(o.data, version, "train"));
+        SquadDataset dev = SquadDataset.load(squadFile(o.data, version, "dev"));
+        for (SquadDataset file : new SquadDataset[] {train, dev}) {
+            if (file.version() != version) {
+                throw new IllegalArgumentException(file.file() + " is SQuAD " + file.version() + ", but --task "
+                        + o.task + " reads " + version);
+            }
+        }
+        PretrainedBert.Loaded<BertForQuestionAnswering> loaded = PretrainedBert.questionAnswering(o.model, device, o.seed,
+                method.attentionDropoutOnValues());
+        String description = String.format(Locale.ROOT, "%s on SQuAD %s (%d train / %d eval questions, seq %d, "
+                + "stride %d)", loaded.description(), version == SquadVersion.V1_1 ? "v1.1" : "v2.0", train.size(), Math.min(o.evalExamples, dev.size()),
+                o.seq, o.docStride());
+        try {
+            return new QuestionAnsweringTask(loaded.model(), loaded.tokenizer(), train, dev, o.evalExamples, o.seq,
+                    o.docStride(), loaded.notLoaded(), description);
         } catch (RuntimeException e) {
             loaded.model().close();
             throw e;

@@ -7,8 +7,12 @@ final class Validation {
     }
 
     static void rate(double r) {
+        rate("--rate", r);
+    }
+
+    static void rate(String option, double r) {
         if (!(r >= 0 && r < 1)) {
-            throw new IllegalArgumentException("--rate must be in [0, 1), got " + r);
+            throw new IllegalArgumentException(option + " must be in [0, 1), got " + r);
         }
     }
 
