@@ -5,6 +5,6 @@
 # Extra arguments are passed to `slimfit finetune` (e.g. --steps 50 for a quick look).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec scripts/slimfit finetune --model minilm --task imdb --modes full,slimfit,slimfit+ --rate 0.8 \
+exec scripts/slimfit finetune --model minilm --task imdb --modes full,slimfit,slimfit+ --rate 0.8 --plus-rate 0.6 \
   --steps 200 --batch 16 --seq 128 --lr 1e-4 --eval-examples 2000 --seed 42 \
   --output out/main-job --overwrite "$@"

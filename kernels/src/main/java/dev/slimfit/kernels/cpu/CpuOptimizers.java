@@ -109,7 +109,7 @@ public final class CpuOptimizers implements Optimizers {
                 }
             }
             if (measure) {
-                changeSum += blockChange.reduceLanes(VectorOperators.ADD);
+                changeSum += VectorLoops.sumLanes(blockChange);
             }
         }
         for (; i < end; i++) {

@@ -139,7 +139,7 @@ public final class CpuReductions implements Reductions {
             acc2 = acc2.add(widen(x, offset + 2L * HALF_LANES * Float.BYTES));
             acc3 = acc3.add(widen(x, offset + 3L * HALF_LANES * Float.BYTES));
         }
-        double sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+        double sum = VectorLoops.sumLanes(acc0.add(acc1).add(acc2.add(acc3)));
         for (; i < end; i++) {
             sum += x.getAtIndex(FLOAT, i);
         }

@@ -92,11 +92,11 @@ public final class CpuSoftmax implements Softmax {
         int vectorEnd = FLOATS.loopBound(cols);
         FloatVector sumLanes = FloatVector.zero(FLOATS);
         for (int c = 0; c < vectorEnd; c += LANES) {
-            FloatVector e = logits(scale, x, row + c, mask, maskRow + c).sub(max).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorExp.exp(logits(scale, x, row + c, mask, maskRow + c).sub(max));
             e.intoMemorySegment(y, (row + c) * Float.BYTES, ORDER);
             sumLanes = sumLanes.add(e);
         }
-        float sum = sumLanes.reduceLanes(VectorOperators.ADD);
+        float sum = VectorLoops.sumLanes(sumLanes);
         for (int c = vectorEnd; c < cols; c++) {
             float e = (float) Math.exp(logit(scale, x, row + c, mask, maskRow + c) - max);
             y.setAtIndex(FLOAT, row + c, e);
@@ -125,7 +125,7 @@ public final class CpuSoftmax implements Softmax {
             dotLanes = FloatVector.fromMemorySegment(FLOATS, dy, offset, ORDER)
                     .fma(FloatVector.fromMemorySegment(FLOATS, y, offset, ORDER), dotLanes);
         }
-        float dot = dotLanes.reduceLanes(VectorOperators.ADD);
+        float dot = VectorLoops.sumLanes(dotLanes);
         for (int c = vectorEnd; c < cols; c++) {
             dot += dy.getAtIndex(FLOAT, row + c) * y.getAtIndex(FLOAT, row + c);
         }

@@ -1,5 +1,6 @@
 package dev.slimfit.kernels.cpu;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -20,6 +21,28 @@ final class VectorLoops {
     static final long MIN_ELEMENTS_PER_THREAD = 1 << 16;
 
     private VectorLoops() {
+    }
+
+    /**
+     * The sum of a vector's lanes, added in lane order. Not {@code reduceLanes(ADD)}: its order is unspecified, and the
+     * JIT's intrinsic adds in a different order from the Java fallback that runs before compilation, so results would
+     * differ in the last bits from one JVM to the next (a resumed run would not reproduce the uninterrupted one).
+     */
+    static float sumLanes(FloatVector v) {
+        float sum = 0;
+        for (int lane = 0; lane < v.length(); lane++) {
+            sum += v.lane(lane);
+        }
+        return sum;
+    }
+
+    /** {@link #sumLanes(FloatVector)} for doubles. */
+    static double sumLanes(DoubleVector v) {
+        double sum = 0;
+        for (int lane = 0; lane < v.length(); lane++) {
+            sum += v.lane(lane);
+        }
+        return sum;
     }
 
     /** Rows per thread for a row-wise kernel, so that each thread still gets {@link #MIN_ELEMENTS_PER_THREAD}. */

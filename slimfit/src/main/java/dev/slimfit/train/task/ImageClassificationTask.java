@@ -6,7 +6,6 @@ import dev.slimfit.engine.Tensor;
 import dev.slimfit.engine.autograd.GradMode;
 import dev.slimfit.model.nn.Module;
 import dev.slimfit.model.vit.ViTForImageClassification;
-import dev.slimfit.train.compress.ReferenceCompression;
 import dev.slimfit.train.data.image.ImageDataset;
 import dev.slimfit.train.data.image.ImageTransform;
 import dev.slimfit.train.freeze.IlsScheduler;
@@ -16,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
-import java.util.function.Predicate;
 
 /** Image classification with a ViT: batches of [B, C, H, W] pixels, cross-entropy, accuracy. */
 public final class ImageClassificationTask implements Task {
@@ -129,10 +127,6 @@ public final class ImageClassificationTask implements Task {
         return notFromCheckpoint;
     }
 
-    @Override
-    public Predicate<String> ffnDownProjection() {
-        return ReferenceCompression.BERT_VIT_FFN_DOWN;
-    }
 
     @Override
     public double initialMetricScale() {

@@ -8,7 +8,6 @@ import dev.slimfit.model.bert.BertBatch;
 import dev.slimfit.model.bert.BertForQuestionAnswering;
 import dev.slimfit.model.nn.Module;
 import dev.slimfit.model.tokenizer.WordPieceTokenizer;
-import dev.slimfit.train.compress.ReferenceCompression;
 import dev.slimfit.train.data.squad.SquadAnswerSelection;
 import dev.slimfit.train.data.squad.SquadDataset;
 import dev.slimfit.train.data.squad.SquadExample;
@@ -23,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
-import java.util.function.Predicate;
 
 /**
  * Extractive question answering (SQuAD v1.1 / v2.0) with a BERT model: training examples are the features (windows
@@ -178,10 +176,6 @@ public final class QuestionAnsweringTask implements Task {
         return notFromCheckpoint;
     }
 
-    @Override
-    public Predicate<String> ffnDownProjection() {
-        return ReferenceCompression.BERT_VIT_FFN_DOWN;
-    }
 
     @Override
     public double initialMetricScale() {

@@ -6,14 +6,12 @@ import dev.slimfit.model.bert.BertBatch;
 import dev.slimfit.model.bert.BertConfig;
 import dev.slimfit.model.bert.BertForSequenceClassification;
 import dev.slimfit.model.nn.Module;
-import dev.slimfit.train.compress.ReferenceCompression;
 import dev.slimfit.train.freeze.IlsScheduler;
 
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
-import java.util.function.Predicate;
 
 /**
  * Random token sequences with random labels for a randomly initialised BERT of any configuration: no data needed,
@@ -99,10 +97,6 @@ public final class SyntheticBertTask implements Task {
         return List.of("bert.pooler.dense.weight", "classifier.weight");
     }
 
-    @Override
-    public Predicate<String> ffnDownProjection() {
-        return ReferenceCompression.BERT_VIT_FFN_DOWN;
-    }
 
     @Override
     public double initialMetricScale() {

@@ -2,6 +2,7 @@ package dev.slimfit.train.task;
 
 import dev.slimfit.engine.Tensor;
 import dev.slimfit.model.nn.Module;
+import dev.slimfit.train.compress.ReferenceCompression;
 
 import java.util.List;
 import java.util.Map;
@@ -38,8 +39,13 @@ public interface Task extends AutoCloseable {
     /** Parameters that the checkpoint did not provide (initialised at random), e.g. the classification head. */
     List<String> notFromCheckpoint();
 
-    /** Recognises the module path of the FFN down-projection Linear (whose input SlimFit stores as int8). */
-    Predicate<String> ffnDownProjection();
+    /**
+     * Recognises the module path of the FFN down-projection Linear (whose input SlimFit stores as int8); by default
+     * BERT's and ViT's {@code ...layer.N.output.dense}.
+     */
+    default Predicate<String> ffnDownProjection() {
+        return ReferenceCompression.BERT_VIT_FFN_DOWN;
+    }
 
     /** The scale of ILS's random initial metric (the reference uses 1e10 for BERT, 1e7 for ViT). */
     double initialMetricScale();

@@ -10,7 +10,6 @@ import dev.slimfit.model.tokenizer.BatchEncoding;
 import dev.slimfit.model.tokenizer.EncodeOptions;
 import dev.slimfit.model.tokenizer.Padding;
 import dev.slimfit.model.tokenizer.WordPieceTokenizer;
-import dev.slimfit.train.compress.ReferenceCompression;
 import dev.slimfit.train.freeze.IlsScheduler;
 import dev.slimfit.train.metrics.Metrics;
 
@@ -19,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
-import java.util.function.Predicate;
 
 /**
  * Single-sentence (or sentence-pair) classification with a BERT model: texts are tokenized per batch, truncated and
@@ -225,10 +223,6 @@ public final class TextClassificationTask implements Task {
         return notFromCheckpoint;
     }
 
-    @Override
-    public Predicate<String> ffnDownProjection() {
-        return ReferenceCompression.BERT_VIT_FFN_DOWN;
-    }
 
     @Override
     public double initialMetricScale() {
