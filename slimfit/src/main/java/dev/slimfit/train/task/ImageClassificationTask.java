@@ -1,9 +1,7 @@
 package dev.slimfit.train.task;
 
 import dev.slimfit.engine.RandomStream;
-import dev.slimfit.engine.Scope;
 import dev.slimfit.engine.Tensor;
-import dev.slimfit.engine.autograd.GradMode;
 import dev.slimfit.model.nn.Module;
 import dev.slimfit.model.vit.ViTForImageClassification;
 import dev.slimfit.train.data.image.ImageDataset;
@@ -86,32 +84,12 @@ public final class ImageClassificationTask implements Task {
         int n = eval.size();
         int classes = model.vit().config().numLabels();
         int[] predicted = new int[n];
-        boolean wasTraining = model.isTraining();
-        model.train(false);
-        try (GradMode.Restore off = GradMode.disabled()) {
-            for (int start = 0; start < n; start += batchSize) {
-                int size = Math.min(batchSize, n - start);
-                int[] indices = new int[size];
-                for (int i = 0; i < size; i++) {
-                    indices[i] = start + i;
-                }
-                try (Scope scope = Scope.open()) {
-                    float[] logits = model.logits(images(eval, indices)).toFloatArray();
-                    for (int i = 0; i < size; i++) {
-                        int best = 0;
-                        for (int c = 1; c < classes; c++) {
-                            if (logits[i * classes + c] > logits[i * classes + best]) {
-                                best = c;
-                            }
-                        }
-                        predicted[start + i] = best;
-                    }
-                }
-                progress.accept(start + size);
+        EvaluationLoop.run(model, n, batchSize, progress, (first, indices) -> {
+            float[] logits = model.logits(images(eval, indices)).toFloatArray();
+            for (int i = 0; i < indices.length; i++) {
+                predicted[first + i] = EvaluationLoop.argmax(logits, i, classes);
             }
-        } finally {
-            model.train(wasTraining);
-        }
+        });
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("accuracy", Metrics.accuracy(predicted, eval.labels()));
         return metrics;

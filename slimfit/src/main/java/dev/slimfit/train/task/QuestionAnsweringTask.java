@@ -1,9 +1,7 @@
 package dev.slimfit.train.task;
 
 import dev.slimfit.engine.RandomStream;
-import dev.slimfit.engine.Scope;
 import dev.slimfit.engine.Tensor;
-import dev.slimfit.engine.autograd.GradMode;
 import dev.slimfit.model.bert.BertBatch;
 import dev.slimfit.model.bert.BertForQuestionAnswering;
 import dev.slimfit.model.nn.Module;
@@ -17,6 +15,7 @@ import dev.slimfit.train.data.squad.SquadScoring;
 import dev.slimfit.train.freeze.IlsScheduler;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -120,30 +119,19 @@ public final class QuestionAnsweringTask implements Task {
     public Map<String, Double> evaluate(int batchSize, IntConsumer progress) {
         List<float[]> startLogits = new ArrayList<>(evalFeatures.size());
         List<float[]> endLogits = new ArrayList<>(evalFeatures.size());
-        boolean wasTraining = model.isTraining();
-        model.train(false);
-        try (GradMode.Restore off = GradMode.disabled()) {
-            for (int first = 0; first < evalFeatures.size(); first += batchSize) {
-                int size = Math.min(batchSize, evalFeatures.size() - first);
-                int[] indices = new int[size];
-                for (int i = 0; i < size; i++) {
-                    indices[i] = first + i;
-                }
-                try (Scope scope = Scope.open()) {
+        // progress counts questions: a question is done once its last feature is
+        EvaluationLoop.run(model, evalFeatures.size(), batchSize,
+                featuresDone -> progress.accept(evalFeatures.get(featuresDone - 1).exampleIndex() + 1),
+                (first, indices) -> {
                     Tensor[] logits = model.logits(batch(evalFeatures, indices));
                     float[] start = logits[0].toFloatArray();
                     float[] end = logits[1].toFloatArray();
-                    int seq = start.length / size;
-                    for (int i = 0; i < size; i++) {
-                        startLogits.add(java.util.Arrays.copyOfRange(start, i * seq, (i + 1) * seq));
-                        endLogits.add(java.util.Arrays.copyOfRange(end, i * seq, (i + 1) * seq));
+                    int seq = start.length / indices.length;
+                    for (int i = 0; i < indices.length; i++) {
+                        startLogits.add(Arrays.copyOfRange(start, i * seq, (i + 1) * seq));
+                        endLogits.add(Arrays.copyOfRange(end, i * seq, (i + 1) * seq));
                     }
-                }
-                progress.accept(evalFeatures.get(first + size - 1).exampleIndex() + 1);
-            }
-        } finally {
-            model.train(wasTraining);
-        }
+                });
         Map<String, String> predictions = new HashMap<>();
         int f = 0;
         for (int e = 0; e < evalExamples.size(); e++) {

@@ -1,14 +1,11 @@
 package dev.slimfit.train.task;
 
-import dev.slimfit.engine.Scope;
 import dev.slimfit.engine.Tensor;
-import dev.slimfit.engine.autograd.GradMode;
 import dev.slimfit.model.bert.BertBatch;
 import dev.slimfit.model.bert.BertForSequenceClassification;
 import dev.slimfit.model.nn.Module;
 import dev.slimfit.model.tokenizer.BatchEncoding;
 import dev.slimfit.model.tokenizer.EncodeOptions;
-import dev.slimfit.model.tokenizer.Padding;
 import dev.slimfit.model.tokenizer.WordPieceTokenizer;
 import dev.slimfit.train.freeze.IlsScheduler;
 import dev.slimfit.train.metrics.Metrics;
@@ -183,33 +180,13 @@ public final class TextClassificationTask implements Task {
         int classes = model.numLabels();
         int[] predicted = new int[n];
         double[] scores = new double[n];
-        boolean wasTraining = model.isTraining();
-        model.train(false);
-        try (GradMode.Restore off = GradMode.disabled()) {
-            for (int start = 0; start < n; start += batchSize) {
-                int size = Math.min(batchSize, n - start);
-                int[] indices = new int[size];
-                for (int i = 0; i < size; i++) {
-                    indices[i] = start + i;
-                }
-                try (Scope scope = Scope.open()) {
-                    float[] logits = model.logits(batch(eval, indices)).toFloatArray();
-                    for (int i = 0; i < size; i++) {
-                        scores[start + i] = logits[i * classes];
-                        int best = 0;
-                        for (int c = 1; c < classes; c++) {
-                            if (logits[i * classes + c] > logits[i * classes + best]) {
-                                best = c;
-                            }
-                        }
-                        predicted[start + i] = best;
-                    }
-                }
-                progress.accept(start + size);
+        EvaluationLoop.run(model, n, batchSize, progress, (first, indices) -> {
+            float[] logits = model.logits(batch(eval, indices)).toFloatArray();
+            for (int i = 0; i < indices.length; i++) {
+                scores[first + i] = logits[i * classes];
+                predicted[first + i] = EvaluationLoop.argmax(logits, i, classes);
             }
-        } finally {
-            model.train(wasTraining);
-        }
+        });
         return evaluator.evaluate(predicted, scores, eval);
     }
 
