@@ -29,9 +29,11 @@ public final class GradCheck {
     /**
      * Absolute allowance per element (added as ABSOLUTE·√n to the accepted error norm), for gradients that are
      * exactly 0 in theory (e.g. the key bias of softmax attention, whose effect cancels across keys): there the
-     * difference quotient shows only float32 noise of order 1e-6.
+     * difference quotient shows only float32 noise — the scores change by rounding, not by the bias — which the
+     * Richardson step (4·narrow − wide)/3 amplifies about threefold. On whole tiny BERTs that noise reached 2.9e-4
+     * for one element (seed 20750062149799, analytic 4e-8), so 1e-4 made the check fail on some seeds.
      */
-    public static final double ABSOLUTE = 1e-4;
+    public static final double ABSOLUTE = 5e-4;
 
     private GradCheck() {
     }
