@@ -28,6 +28,9 @@ public final class MemoryLedger {
     private long allocations;
     private final EnumMap<Category, Map<String, long[]>> owners = new EnumMap<>(Category.class);
     private final Timeline timeline = new Timeline(DEFAULT_TIMELINE_CAPACITY);
+    /** Whether the live bytes of every owner are copied at each new total peak (off: it costs a map walk each time). */
+    private boolean ownersAtPeakTracked;
+    private final List<LedgerSnapshot.OwnerUsage> ownersAtPeak = new ArrayList<>();
 
     public MemoryLedger(String device) {
         this.device = device;
@@ -64,13 +67,16 @@ public final class MemoryLedger {
         }
         peak[c] = Math.max(peak[c], live[c]);
         liveTotal += delta;
-        if (liveTotal > peakTotal) {
-            peakTotal = liveTotal;
-            System.arraycopy(live, 0, atPeakTotal, 0, live.length);
-        }
         long[] usage = owners.get(category).computeIfAbsent(owner, k -> new long[2]);
         usage[0] += delta;
         usage[1] = Math.max(usage[1], usage[0]);
+        if (liveTotal > peakTotal) {
+            peakTotal = liveTotal;
+            System.arraycopy(live, 0, atPeakTotal, 0, live.length);
+            if (ownersAtPeakTracked) {
+                copyOwnersAtPeak();
+            }
+        }
         timeline.record(c, delta);
     }
 
@@ -100,11 +106,48 @@ public final class MemoryLedger {
         return allocations;
     }
 
+    private void copyOwnersAtPeak() {
+        ownersAtPeak.clear();
+        for (Category c : CATEGORIES) {
+            for (Map.Entry<String, long[]> e : owners.get(c).entrySet()) {
+                long bytes = e.getValue()[0];
+                if (bytes > 0) {
+                    ownersAtPeak.add(new LedgerSnapshot.OwnerUsage(c, e.getKey(), bytes, bytes));
+                }
+            }
+        }
+    }
+
+    /**
+     * From now on, records which owners held the live bytes at each new total peak (for {@link #ownersAtPeak()}).
+     * Off by default: every new peak then walks all owners, which slows a forward pass that peaks at every
+     * allocation.
+     */
+    public synchronized void trackOwnersAtPeak(boolean tracked) {
+        ownersAtPeakTracked = tracked;
+        if (tracked) {
+            copyOwnersAtPeak();
+        }
+    }
+
+    /**
+     * The owners' live bytes at the moment the total peaked (both fields of each usage are that amount), largest
+     * first; empty unless {@link #trackOwnersAtPeak} was on when the peak happened.
+     */
+    public synchronized List<LedgerSnapshot.OwnerUsage> ownersAtPeak() {
+        List<LedgerSnapshot.OwnerUsage> copy = new ArrayList<>(ownersAtPeak);
+        copy.sort((a, b) -> Long.compare(b.live(), a.live()));
+        return copy;
+    }
+
     /** Starts a new measurement window: every peak becomes the current live value. */
     public synchronized void resetPeaks() {
         System.arraycopy(live, 0, peak, 0, live.length);
         System.arraycopy(live, 0, atPeakTotal, 0, live.length);
         peakTotal = liveTotal;
+        if (ownersAtPeakTracked) {
+            copyOwnersAtPeak();
+        }
         for (Map<String, long[]> byOwner : owners.values()) {
             for (long[] usage : byOwner.values()) {
                 usage[1] = usage[0];

@@ -40,6 +40,8 @@ public final class MemoryProbeCommand implements Callable<Integer> {
     static final int WARMUP_SEQUENCE = 8;
     /** Batch of the warm-up steps. */
     static final int WARMUP_BATCH = 1;
+    /** How many of the largest workspace owners at the peak the result lists. */
+    static final int OWNERS_AT_PEAK_SHOWN = 12;
 
     @Option(names = "--config", required = true)
     String config;
@@ -85,6 +87,7 @@ public final class MemoryProbeCommand implements Callable<Integer> {
                 trainer.trainStep(ledger, indices(i * WARMUP_BATCH, WARMUP_BATCH));
             }
             task.sequenceLength(seq);
+            ledger.trackOwnersAtPeak(true);
             boolean rssWindow = ResidentMemory.resetPeak();
             CudaDevice cuda = dev instanceof CudaDevice c ? c : null;
             if (cuda != null) {
@@ -129,6 +132,7 @@ public final class MemoryProbeCommand implements Callable<Integer> {
             result.put("frozen", measured.frozen());
             result.put("candidates", measured.candidates());
             result.put("activationByLayer", LedgerBreakdown.byLayer(snapshot, Category.ACTIVATION));
+            result.put("workspaceAtPeak", largestOwners(ledger, Category.WORKSPACE));
             result.putAll(firstPrinciples(trainer, bert, method));
             System.out.println("RESULT " + new ObjectMapper().writeValueAsString(result));
             }
@@ -187,6 +191,14 @@ public final class MemoryProbeCommand implements Callable<Integer> {
         expected.put("expected_OPTIMIZER_STATE", Float.BYTES * stateCount);
         expected.put("expected_ACTIVATION", activation);
         return expected;
+    }
+
+    /** Workspace owners that held the most at the total peak: what the peak's temporaries were. */
+    private static Map<String, Long> largestOwners(MemoryLedger ledger, Category category) {
+        Map<String, Long> largest = new LinkedHashMap<>();
+        ledger.ownersAtPeak().stream().filter(o -> o.category() == category).limit(OWNERS_AT_PEAK_SHOWN)
+                .forEach(o -> largest.put(o.owner(), o.live()));
+        return largest;
     }
 
     private static int[] indices(int start, int count) {

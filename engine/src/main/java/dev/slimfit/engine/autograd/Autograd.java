@@ -101,6 +101,10 @@ public final class Autograd {
                 Tensor existing = pending.get(producer);
                 if (existing == null) {
                     pending.put(producer, g);
+                } else if (existing.isSoleOwner()) {
+                    // nothing else reads the running sum: add in place rather than allocate a third buffer
+                    Ops.accumulate(existing, g);
+                    g.close();
                 } else {
                     Tensor sum = Ops.add(existing, g);
                     existing.close();

@@ -8,6 +8,7 @@ import dev.slimfit.engine.Tensor;
 import dev.slimfit.engine.ops.Ops;
 import dev.slimfit.kernels.Codecs;
 
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /**
@@ -34,51 +35,74 @@ final class EncodedActivation {
         this.sourceStrides = sourceStrides;
     }
 
-    /** Encodes {@code source} (float32, any layout) into new activation buffers labelled {@code owner}. */
+    /**
+     * Encodes {@code source} (float32, any layout) into new activation buffers labelled {@code owner}. A strided view
+     * (attention's heads split from [B, S, H·d]) is made contiguous a slice of its first dimension at a time, so no
+     * full-size float32 copy exists next to the source.
+     */
     static EncodedActivation encode(Tensor source, Codec codec, String owner) {
         if (source.dtype() != DType.F32) {
             throw new IllegalArgumentException("encode " + codec.label() + ": only F32 tensors can be encoded, not "
                     + source.describe());
         }
+        if (codec instanceof Codec.None) {
+            throw new IllegalArgumentException("Codec.NONE is not an encoding");
+        }
         Device device = source.device();
-        Codecs codecs = device.kernels().codecs();
         Shape shape = source.shape();
-        long n = shape.numel();
-        Tensor dense = source.isContiguous() ? source : Ops.contiguous(source);
-        try {
-            Tensor[] parts = switch (codec) {
-                case Codec.FixedInt8 c -> {
-                    Tensor q = Tensor.empty(device, DType.I8, shape, Category.ACTIVATION, owner);
-                    codecs.encodeInt8(n, c.fracBits(), dense.segment(), q.segment());
-                    yield new Tensor[] {q};
-                }
-                case Codec.FixedUint8 c -> {
-                    Tensor q = Tensor.empty(device, DType.U8, shape, Category.ACTIVATION, owner);
-                    codecs.encodeUint8(n, dense.segment(), q.segment());
-                    yield new Tensor[] {q};
-                }
-                case Codec.FixedInt4 c -> {
-                    Tensor q = Tensor.empty(device, DType.I4, shape, Category.ACTIVATION, owner);
-                    codecs.encodeInt4(n, c.fracBits(), dense.segment(), q.segment());
-                    yield new Tensor[] {q};
-                }
-                case Codec.TopK c -> {
-                    int rows = Math.toIntExact(shape.rows());
-                    int cols = shape.last();
-                    int k = c.k(cols);
-                    Shape kept = Shape.of(rows, k);
-                    Tensor values = Tensor.empty(device, DType.F32, kept, Category.ACTIVATION, owner);
-                    Tensor indices = Tensor.empty(device, DType.I32, kept, Category.ACTIVATION, owner);
-                    codecs.encodeTopK(rows, cols, k, dense.segment(), values.segment(), indices.segment());
-                    yield new Tensor[] {values, indices};
-                }
-                case Codec.None c -> throw new IllegalArgumentException("Codec.NONE is not an encoding");
-            };
-            return new EncodedActivation(codec, shape, parts, source.storageKey(), source.offset(), source.strides());
-        } finally {
-            if (dense != source) {
-                dense.close();
+        Tensor[] parts = switch (codec) {
+            case Codec.FixedInt8 c -> new Tensor[] {Tensor.empty(device, DType.I8, shape, Category.ACTIVATION, owner)};
+            case Codec.FixedUint8 c -> new Tensor[] {Tensor.empty(device, DType.U8, shape, Category.ACTIVATION, owner)};
+            case Codec.FixedInt4 c -> new Tensor[] {Tensor.empty(device, DType.I4, shape, Category.ACTIVATION, owner)};
+            case Codec.TopK c -> {
+                Shape kept = Shape.of(Math.toIntExact(shape.rows()), c.k(shape.last()));
+                yield new Tensor[] {Tensor.empty(device, DType.F32, kept, Category.ACTIVATION, owner),
+                        Tensor.empty(device, DType.I32, kept, Category.ACTIVATION, owner)};
             }
+            case Codec.None c -> throw new IllegalStateException("unreachable");
+        };
+        EncodedActivation encoded = new EncodedActivation(codec, shape, parts, source.storageKey(), source.offset(),
+                source.strides());
+        try {
+            int slices = source.isContiguous() || shape.rank() < 2 || shape.dim(0) <= 1 ? 1 : shape.dim(0);
+            long perSlice = slices == 1 ? shape.numel() : shape.numel() / slices;
+            if (slices > 1 && perSlice % encoded.decodeGranule() != 0) {
+                slices = 1;
+                perSlice = shape.numel();
+            }
+            for (int i = 0; i < slices; i++) {
+                try (Tensor view = slices == 1 ? source.alias() : source.view(shape.withDim(0, 1), source.strides(),
+                        source.offset() + i * source.strides()[0]);
+                     Tensor dense = view.isContiguous() ? view.alias() : Ops.contiguous(view)) {
+                    encoded.encodeRange(dense.segment(), i * perSlice, perSlice);
+                }
+            }
+        } catch (RuntimeException e) {
+            encoded.release();
+            throw e;
+        }
+        return encoded;
+    }
+
+    /** Encodes {@code count} float32 values from {@code x} as elements {@code [first, first + count)}. */
+    private void encodeRange(MemorySegment x, long first, long count) {
+        Codecs codecs = parts[0].device().kernels().codecs();
+        MemorySegment stored = parts[0].segment();
+        switch (codec) {
+            case Codec.FixedInt8 c -> codecs.encodeInt8(count, c.fracBits(), x, stored.asSlice(first, count));
+            case Codec.FixedUint8 c -> codecs.encodeUint8(count, x, stored.asSlice(first, count));
+            case Codec.FixedInt4 c -> codecs.encodeInt4(count, c.fracBits(), x,
+                    stored.asSlice(first / 2, (count + 1) / 2));
+            case Codec.TopK c -> {
+                int cols = shape.last();
+                int k = c.k(cols);
+                long firstRow = first / cols;
+                int rows = Math.toIntExact(count / cols);
+                long keptBytes = (long) k * Float.BYTES;
+                codecs.encodeTopK(rows, cols, k, x, stored.asSlice(firstRow * keptBytes, rows * keptBytes),
+                        parts[1].segment().asSlice(firstRow * k * Integer.BYTES, (long) rows * k * Integer.BYTES));
+            }
+            case Codec.None c -> throw new IllegalStateException("unreachable");
         }
     }
 
@@ -136,6 +160,54 @@ final class EncodedActivation {
                 int rows = Math.toIntExact(shape.rows());
                 int cols = shape.last();
                 codecs.decodeTopK(rows, cols, c.k(cols), parts[0].segment(), parts[1].segment(), out.segment());
+            }
+            case Codec.None c -> throw new IllegalStateException("unreachable");
+        }
+    }
+
+    /**
+     * Elements a partial decode must start on and come in multiples of (except at the end): one byte of packed
+     * int4 holds two, and a top-k row decodes whole.
+     */
+    long decodeGranule() {
+        return switch (codec) {
+            case Codec.FixedInt4 c -> 2;
+            case Codec.TopK c -> Math.max(1, shape.last());
+            default -> 1;
+        };
+    }
+
+    /**
+     * Decodes elements {@code [first, first + count)} (row-major) into {@code out}, a float32 buffer of at least
+     * {@code count} elements on the same device: lets an op walk a large saved tensor through a small buffer.
+     * {@code first} must be a multiple of {@link #decodeGranule()}, and so must {@code count} unless the range ends
+     * the tensor.
+     */
+    void decodeRangeInto(long first, long count, MemorySegment out) {
+        long n = shape.numel();
+        long granule = decodeGranule();
+        if (first < 0 || count < 0 || first + count > n || first % granule != 0
+                || (count % granule != 0 && first + count != n) || out.byteSize() < count * Float.BYTES) {
+            throw new IllegalArgumentException("decode " + codec.label() + ": range [" + first + ", " + (first + count)
+                    + ") of " + shape + " is outside it, not aligned to " + granule + " elements, or larger than the "
+                    + out.byteSize() + "-byte destination");
+        }
+        Codecs codecs = parts[0].device().kernels().codecs();
+        MemorySegment x = out.asSlice(0, count * Float.BYTES);
+        MemorySegment stored = parts[0].segment();
+        switch (codec) {
+            case Codec.FixedInt8 c -> codecs.decodeInt8(count, c.fracBits(), stored.asSlice(first, count), x);
+            case Codec.FixedUint8 c -> codecs.decodeUint8(count, stored.asSlice(first, count), x);
+            case Codec.FixedInt4 c -> codecs.decodeInt4(count, c.fracBits(),
+                    stored.asSlice(first / 2, (count + 1) / 2), x);
+            case Codec.TopK c -> {
+                int cols = shape.last();
+                int k = c.k(cols);
+                long firstRow = first / cols;
+                int rows = Math.toIntExact(count / cols);
+                long keptBytes = (long) k * Float.BYTES;
+                codecs.decodeTopK(rows, cols, k, stored.asSlice(firstRow * keptBytes, rows * keptBytes),
+                        parts[1].segment().asSlice(firstRow * k * Integer.BYTES, (long) rows * k * Integer.BYTES), x);
             }
             case Codec.None c -> throw new IllegalStateException("unreachable");
         }

@@ -127,7 +127,8 @@ public abstract class Node {
 
     /**
      * Gradients of the inputs from the gradient of the output. Runs with recording off. Returned tensors are new
-     * (the caller closes them); entries for inputs that need no gradient are null.
+     * (the caller closes them); entries for inputs that need no gradient are null. An implementation may close
+     * {@code gradOutput} as soon as it no longer needs it (closing is idempotent), to free its buffer sooner.
      */
     protected abstract Tensor[] backward(Tensor gradOutput);
 

@@ -1,7 +1,10 @@
 package dev.slimfit.engine.autograd;
 
+import dev.slimfit.engine.DType;
 import dev.slimfit.engine.Scope;
+import dev.slimfit.engine.Shape;
 import dev.slimfit.engine.Tensor;
+import dev.slimfit.engine.ops.Ops;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -16,6 +19,12 @@ import java.util.Map;
  * enclosing {@link Scope} if backward never runs.
  */
 public final class SavedSlot implements AutoCloseable {
+
+    /**
+     * Elements a backward decodes at a time when it walks an encoded saved tensor in slices (4 MiB of float32):
+     * large enough for both cores and the vector loops, small beside the tensors it avoids decoding whole.
+     */
+    public static final long DECODE_CHUNK_ELEMENTS = 1 << 20;
 
     /** Encoded copies alive on this thread, by source buffer, so one view saved twice is encoded once. */
     private static final ThreadLocal<Map<Object, List<EncodedActivation>>> SHARED =
@@ -71,6 +80,14 @@ public final class SavedSlot implements AutoCloseable {
         return fresh;
     }
 
+    /**
+     * Stops later saves of {@code overwritten}'s buffer from sharing the encodings made so far: an op is about to
+     * write over it, so they no longer describe its contents. Slots that hold those encodings keep them.
+     */
+    public static void forgetSharedEncodings(Tensor overwritten) {
+        SHARED.get().remove(overwritten.storageKey());
+    }
+
     public SaveSite site() {
         return site;
     }
@@ -111,10 +128,43 @@ public final class SavedSlot implements AutoCloseable {
             throw new IllegalStateException("saved " + site.kind() + " of " + site.label() + " was already released");
         }
         if (alias != null) {
-            dev.slimfit.engine.ops.Ops.copyInto(alias, destination);
+            Ops.copyInto(alias, destination);
         } else {
             encoded.decodeInto(destination);
         }
+    }
+
+    /**
+     * Elements a {@link #decodeRangeInto} range must start on (and span, except at the end); 1 for an exact slot.
+     */
+    public long decodeGranule() {
+        return alias != null ? 1 : encoded.decodeGranule();
+    }
+
+    /**
+     * Writes elements {@code [first, first + count)} of the saved tensor (row-major, decoded if encoded) into
+     * {@code destination}, a contiguous float32 tensor of at least {@code count} elements: a large saved tensor can be
+     * walked through a small buffer instead of decoded whole.
+     */
+    public void decodeRangeInto(long first, long count, Tensor destination) {
+        if (released) {
+            throw new IllegalStateException("saved " + site.kind() + " of " + site.label() + " was already released");
+        }
+        if (destination.dtype() != DType.F32 || !destination.isContiguous() || destination.numel() < count) {
+            throw new IllegalArgumentException("decode range of " + site.label() + ": destination "
+                    + destination.describe() + " is not a contiguous float32 tensor of at least " + count + " elements");
+        }
+        if (alias != null) {
+            Shape range = Shape.of(Math.toIntExact(count));
+            long[] unit = {1};
+            try (Tensor flat = alias.isContiguous() ? alias.alias() : Ops.contiguous(alias);
+                 Tensor from = flat.view(range, unit, flat.offset() + first);
+                 Tensor to = destination.view(range, unit, destination.offset())) {
+                Ops.copyInto(from, to);
+            }
+            return;
+        }
+        encoded.decodeRangeInto(first, count, destination.segment());
     }
 
     /** Whether the saved tensor is kept as it is (not encoded), so {@link #get()} costs no copy. */

@@ -5,6 +5,7 @@ import dev.slimfit.engine.Device;
 import dev.slimfit.engine.RandomStream;
 import dev.slimfit.engine.Tensor;
 import dev.slimfit.engine.autograd.Node;
+import dev.slimfit.engine.autograd.SavedSlot;
 
 /**
  * Inverted dropout from a counter-based generator: the node keeps only (seed, offset) and backward regenerates the
@@ -16,6 +17,20 @@ final class DropoutOp {
     }
 
     static Tensor dropout(Tensor x, float p, RandomStream stream) {
+        return dropout(x, p, stream, false);
+    }
+
+    /**
+     * Dropout that takes ownership of {@code x} and closes it, writing the output over x's buffer when this handle is
+     * its only one (backward needs nothing of x, so nothing is lost): one buffer instead of two at that moment.
+     */
+    static Tensor dropoutConsuming(Tensor x, float p, RandomStream stream) {
+        try (x) {
+            return dropout(x, p, stream, true);
+        }
+    }
+
+    private static Tensor dropout(Tensor x, float p, RandomStream stream, boolean mayOverwrite) {
         String op = "dropout";
         Device device = Checks.openOnOneDevice(op, x);
         Checks.dtype(op, "x", x, DType.F32);
@@ -28,7 +43,11 @@ final class DropoutOp {
         long n = x.numel();
         long seed = stream.seed();
         long offset = stream.reserve(n);
-        Tensor y = Tensor.workspace(device, DType.F32, x.shape(), op);
+        boolean inPlace = mayOverwrite && x.isSoleOwner();
+        if (inPlace) {
+            SavedSlot.forgetSharedEncodings(x);
+        }
+        Tensor y = inPlace ? x.alias() : Tensor.workspace(device, DType.F32, x.shape(), op);
         try (Tensor xd = ArithmeticOps.dense(x)) {
             device.kernels().dropout().forward(n, p, seed, offset, xd.segment(), y.segment());
         }

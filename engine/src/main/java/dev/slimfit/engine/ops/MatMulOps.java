@@ -8,6 +8,8 @@ import dev.slimfit.engine.autograd.Node;
 import dev.slimfit.engine.autograd.SaveKinds;
 import dev.slimfit.engine.autograd.SavedSlot;
 
+import java.lang.foreign.MemorySegment;
+
 /**
  * Matrix products: batched {@code matmul} and the {@code linear} layer. Transposed views go to GEMM as transpose
  * flags, never as copies. Each operand is saved only when the other one's gradient is wanted (a Linear keeps its
@@ -33,6 +35,8 @@ final class MatMulOps {
                 // B serves A's gradient and A serves B's: each is saved only when the other's gradient is wanted
                 private final SavedSlot savedB = needsGrad(0) ? save(b, kindB, a.isLeaf()) : null;
                 private final SavedSlot savedA = needsGrad(1) ? save(a, kindA, b.isLeaf()) : null;
+                private final Shape shapeA = a.shape();
+                private final Shape shapeB = b.shape();
 
                 // each gradient needs the other operand (decoded, if it was stored compressed); computing first the
                 // one whose decoded operand is larger keeps that copy from coexisting with both outputs
@@ -40,6 +44,19 @@ final class MatMulOps {
 
                 @Override
                 protected Tensor[] backward(Tensor g) {
+                    if (MatrixOperand.of(g) != null) {
+                        return gradients(g);
+                    }
+                    // a gradient GEMM cannot walk (attention's heads permuted back from [B, S, H·d]) is copied once
+                    // for both products, and the view is closed so that its buffer goes now rather than after both
+                    Tensor dense = ViewOps.contiguousCopy(g);
+                    g.close();
+                    try (dense) {
+                        return gradients(dense);
+                    }
+                }
+
+                private Tensor[] gradients(Tensor g) {
                     Tensor gb = rightFirst ? gradientB(g) : null;
                     Tensor ga = gradientA(g);
                     if (!rightFirst) {
@@ -53,6 +70,10 @@ final class MatMulOps {
                     if (savedB == null) {
                         return null;
                     }
+                    Tensor sliced = productDecodingSlices(g, savedB, shapeB, true, "matmul.gradA");
+                    if (sliced != null) {
+                        return sliced;
+                    }
                     try (Tensor bv = savedB.get(); Tensor bt = ViewOps.transpose(bv, -1, -2)) {
                         return product(g, bt, "matmul.gradA");
                     }
@@ -62,6 +83,11 @@ final class MatMulOps {
                 private Tensor gradientB(Tensor g) {
                     if (savedA == null) {
                         return null;
+                    }
+                    Tensor sliced = sharedRight ? null
+                            : productDecodingSlices(g, savedA, shapeA, false, "matmul.gradB");
+                    if (sliced != null) {
+                        return sliced;
                     }
                     try (Tensor av = savedA.get()) {
                         return gradientOfRight(av, g, sharedRight);
@@ -97,37 +123,90 @@ final class MatMulOps {
 
     /** {@code a @ b} into a new contiguous workspace tensor; not recorded. */
     static Tensor product(Tensor a, Tensor b, String op) {
+        int[] outDims = a.dims();
+        outDims[a.rank() - 1] = b.dim(-1);
+        Tensor out = Tensor.workspace(a.device(), DType.F32, Shape.of(outDims), op);
+        productInto(a, b, out, op);
+        return out;
+    }
+
+    /** {@code a @ b} written into {@code out}, contiguous and of the product's shape; not recorded. */
+    private static void productInto(Tensor a, Tensor b, Tensor out, String op) {
         Device device = a.device();
         int rank = a.rank();
         int m = a.dim(-2);
         int k = a.dim(-1);
         int n = b.dim(-1);
-        int[] outDims = a.dims();
-        outDims[rank - 1] = n;
-        Tensor out = Tensor.workspace(device, DType.F32, Shape.of(outDims), op);
         if (out.numel() == 0) {
-            return out;
+            return;
+        }
+        if (k == 0) {
+            device.kernels().elementwise().fill(out.numel(), 0f, out.segment());
+            return;
         }
         if (b.rank() == 2 && rank > 2) {
             // one tall GEMM instead of a batch: [batch·m, k] @ [k, n]
-            long rows = a.numel() / Math.max(k, 1);
+            long rows = a.numel() / k;
             Checks.fits(op, "rows", rows);
-            try (Tensor a2 = k == 0 ? null : ViewOps.reshape(a, (int) rows, k)) {
-                if (k == 0) {
-                    device.kernels().elementwise().fill(out.numel(), 0f, out.segment());
-                } else {
-                    gemm(a2, b, out, (int) rows, n, k, 1);
-                }
+            try (Tensor a2 = ViewOps.reshape(a, (int) rows, k)) {
+                gemm(a2, b, out, (int) rows, n, k, 1);
             }
-            return out;
+            return;
         }
         long batch = out.numel() / ((long) m * n);
         Checks.fits(op, "batch", batch);
-        if (k == 0) {
-            device.kernels().elementwise().fill(out.numel(), 0f, out.segment());
-            return out;
-        }
         gemm(a, b, out, m, n, k, (int) batch);
+    }
+
+    /**
+     * A gradient product in which one factor is a saved operand stored encoded: {@code g · savedᵀ} when
+     * {@code savedOnRight}, else {@code savedᵀ · g}. The saved operand is decoded a slice of its first (batch)
+     * dimension at a time into a small buffer, and each slice's product is written into its part of the result,
+     * so the full decoded operand never exists (attention at BERT-base, batch 32: 12 MiB for V, 24 MiB for the
+     * probabilities). Returns null when that cannot be done (an exact or unbatched operand, or slices that would
+     * split an encoding's granule); the caller then decodes whole.
+     */
+    private static Tensor productDecodingSlices(Tensor g, SavedSlot saved, Shape savedShape, boolean savedOnRight,
+                                                String op) {
+        int rank = savedShape.rank();
+        if (saved.isExact() || rank < 3 || g.rank() != rank || savedShape.dim(0) < 2) {
+            return null;
+        }
+        int examples = savedShape.dim(0);
+        long perExample = savedShape.numel() / examples;
+        long granule = saved.decodeGranule();
+        int perSlice = (int) Math.max(1, Math.min(examples, SavedSlot.DECODE_CHUNK_ELEMENTS / Math.max(1, perExample)));
+        if (perExample == 0 || (perExample * perSlice) % granule != 0) {
+            return null;
+        }
+        int[] outDims = g.dims();
+        if (savedOnRight) {
+            outDims[rank - 1] = savedShape.dim(-2);
+        } else {
+            outDims[rank - 2] = savedShape.dim(-1);
+        }
+        Tensor out = Tensor.workspace(g.device(), DType.F32, Shape.of(outDims), op);
+        try (Tensor buffer = Tensor.workspace(g.device(), DType.F32, savedShape.withDim(0, perSlice),
+                op + ".decodedSlice")) {
+            for (int start = 0; start < examples; start += perSlice) {
+                int length = Math.min(perSlice, examples - start);
+                Shape sliceShape = savedShape.withDim(0, length);
+                try (Tensor decoded = buffer.view(sliceShape, sliceShape.contiguousStrides(), 0);
+                     Tensor decodedT = ViewOps.transpose(decoded, -1, -2);
+                     Tensor gSlice = ViewOps.narrow(g, 0, start, length);
+                     Tensor outSlice = ViewOps.narrow(out, 0, start, length)) {
+                    saved.decodeRangeInto(start * perExample, length * perExample, decoded);
+                    if (savedOnRight) {
+                        productInto(gSlice, decodedT, outSlice, op);
+                    } else {
+                        productInto(decodedT, gSlice, outSlice, op);
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
+        }
         return out;
     }
 
@@ -145,14 +224,31 @@ final class MatMulOps {
                 bc = ViewOps.contiguousCopy(b);
                 bo = MatrixOperand.of(bc);
             }
-            long strideB = b.rank() == 2 ? 0 : bo.batchStride();
             if (batch == 1) {
                 out.device().kernels().gemm().gemm(ao.transposed(), bo.transposed(), m, n, k, 1f, ao.base(), ao.ld(),
                         bo.base(), bo.ld(), 0f, out.segment(), n);
-            } else {
+                return;
+            }
+            boolean sharedB = b.rank() == 2;
+            // a two-level batch (heads within examples) runs as one strided batch per outer group
+            int inner = ao.outer() > 1 ? ao.batch() : !sharedB && bo.outer() > 1 ? bo.batch() : batch;
+            if (!ao.splitsInto(inner)) {
+                ac = ViewOps.contiguousCopy(a);
+                ao = MatrixOperand.of(ac);
+            }
+            if (!sharedB && !bo.splitsInto(inner)) {
+                bc = ViewOps.contiguousCopy(b);
+                bo = MatrixOperand.of(bc);
+            }
+            long strideB = sharedB ? 0 : bo.batchStride();
+            long groupA = ao.groupStride(inner);
+            long groupB = sharedB ? 0 : bo.groupStride(inner);
+            long matrixC = (long) m * n;
+            for (int group = 0; group < batch / inner; group++) {
                 out.device().kernels().gemm().gemmStridedBatched(ao.transposed(), bo.transposed(), m, n, k, 1f,
-                        ao.base(), ao.ld(), ao.batchStride(), bo.base(), bo.ld(), strideB, 0f, out.segment(), n,
-                        (long) m * n, batch);
+                        elementsFrom(ao.base(), group * groupA), ao.ld(), ao.batchStride(),
+                        elementsFrom(bo.base(), group * groupB), bo.ld(), strideB, 0f,
+                        elementsFrom(out.segment(), group * inner * matrixC), n, matrixC, inner);
             }
         } finally {
             if (ac != null) {
@@ -162,6 +258,11 @@ final class MatMulOps {
                 bc.close();
             }
         }
+    }
+
+    /** {@code segment} from float element {@code offset} on. */
+    private static MemorySegment elementsFrom(MemorySegment segment, long offset) {
+        return offset == 0 ? segment : segment.asSlice(offset * Float.BYTES);
     }
 
     /** Gradient of the right operand: {@code Aᵀ · dC}, summed over the batch when B was shared by it. */

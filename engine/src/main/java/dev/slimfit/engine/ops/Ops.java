@@ -82,6 +82,11 @@ public final class Ops {
         return ActivationOps.gelu(x);
     }
 
+    /** {@link #gelu} that closes {@code x} and may write its output over x's buffer (see the implementation). */
+    public static Tensor geluConsuming(Tensor x) {
+        return ActivationOps.geluConsuming(x);
+    }
+
     public static Tensor tanh(Tensor x) {
         return ActivationOps.tanh(x);
     }
@@ -104,6 +109,11 @@ public final class Ops {
 
     public static Tensor dropout(Tensor x, float p, RandomStream stream) {
         return DropoutOp.dropout(x, p, stream);
+    }
+
+    /** {@link #dropout} that closes {@code x} and may write its output over x's buffer. */
+    public static Tensor dropoutConsuming(Tensor x, float p, RandomStream stream) {
+        return DropoutOp.dropoutConsuming(x, p, stream);
     }
 
     // losses and reductions

@@ -302,9 +302,15 @@ final class ViewOps {
                     Tensor[] grads = new Tensor[lengths.length];
                     for (int i = 0; i < lengths.length; i++) {
                         if (needsGrad(i)) {
-                            try (Tensor part = g.view(g.shape().withDim(a, lengths[i]), g.strides(),
-                                    g.offset() + starts[i] * g.strides()[a])) {
-                                grads[i] = contiguousCopy(part);
+                            Tensor part = g.view(g.shape().withDim(a, lengths[i]), g.strides(),
+                                    g.offset() + starts[i] * g.strides()[a]);
+                            if (part.isContiguous()) {
+                                // a view suffices (concatenation along the first axis): no copy of g
+                                grads[i] = part;
+                            } else {
+                                try (part) {
+                                    grads[i] = contiguousCopy(part);
+                                }
                             }
                         }
                     }

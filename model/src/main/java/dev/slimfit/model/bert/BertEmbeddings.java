@@ -50,7 +50,7 @@ public final class BertEmbeddings extends Module {
                 sum = Ops.add(wt, p);
             }
             Tensor normed = Intermediates.consume(sum, layerNorm::forward);
-            return Intermediates.consume(normed, t -> dropout.forward(t, isTraining()));
+            return dropout.forwardConsuming(normed, isTraining());
         }
     }
 

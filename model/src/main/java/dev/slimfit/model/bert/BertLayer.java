@@ -4,6 +4,7 @@ import dev.slimfit.engine.Device;
 import dev.slimfit.engine.Tensor;
 import dev.slimfit.engine.ops.Ops;
 import dev.slimfit.model.nn.Dropout;
+import dev.slimfit.model.nn.FeedForward;
 import static dev.slimfit.model.nn.Intermediates.at;
 import static dev.slimfit.model.nn.Intermediates.consume;
 import dev.slimfit.model.nn.LayerNorm;
@@ -44,18 +45,23 @@ public final class BertLayer extends Module {
         this.hiddenDropout = hiddenDropout;
     }
 
-    Tensor forward(Tensor x, Tensor additiveMask) {
+    /**
+     * The layer's output for input {@code x}, which this closes after its last use (the attention residual) so that
+     * it does not sit in the workspace through the feed-forward block.
+     */
+    Tensor forwardConsuming(Tensor x, Tensor additiveMask) {
         boolean training = isTraining();
-        Tensor context = attention.forward(x, additiveMask);
-        Tensor projected = consume(context, attentionOutput::forward);
-        Tensor dropped = consume(projected, t -> hiddenDropout.forward(t, training));
-        Tensor residual = consume(dropped, t -> at(qualify("attention.output"), () -> Ops.add(t, x)));
-        Tensor attended = consume(residual, attentionLayerNorm::forward);
+        Tensor attended;
+        try (x) {
+            Tensor context = attention.forward(x, additiveMask);
+            Tensor projected = consume(context, attentionOutput::forward);
+            Tensor dropped = hiddenDropout.forwardConsuming(projected, training);
+            Tensor residual = consume(dropped, t -> at(qualify("attention.output"), () -> Ops.add(t, x)));
+            attended = consume(residual, attentionLayerNorm::forward);
+        }
         try (attended) {
-            Tensor up = intermediate.forward(attended);
-            Tensor activated = consume(up, t -> at(qualify("intermediate"), () -> Ops.gelu(t)));
-            Tensor down = consume(activated, output::forward);
-            Tensor droppedDown = consume(down, t -> hiddenDropout.forward(t, training));
+            Tensor down = FeedForward.forward(attended, intermediate, output, qualify("intermediate"));
+            Tensor droppedDown = hiddenDropout.forwardConsuming(down, training);
             Tensor outputResidual = consume(droppedDown, t -> at(qualify("output"), () -> Ops.add(t, attended)));
             return consume(outputResidual, outputLayerNorm::forward);
         }

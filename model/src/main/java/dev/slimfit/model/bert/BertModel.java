@@ -94,9 +94,7 @@ public final class BertModel extends Module {
              Tensor mask = Tensor.of(device, additive, batch.batch(), batch.seq())) {
             Tensor x = embeddings.forward(ids, types, pos);
             for (BertLayer layer : layers) {
-                try (Tensor previous = x) {
-                    x = layer.forward(previous, mask);
-                }
+                x = layer.forwardConsuming(x, mask);
             }
             return x;
         }

@@ -29,4 +29,9 @@ public final class Dropout {
     public Tensor forward(Tensor x, boolean training) {
         return Ops.dropout(x, training ? p : 0f, stream);
     }
+
+    /** {@link #forward} that closes {@code x}, reusing its buffer for the output when nothing else holds it. */
+    public Tensor forwardConsuming(Tensor x, boolean training) {
+        return Ops.dropoutConsuming(x, training ? p : 0f, stream);
+    }
 }

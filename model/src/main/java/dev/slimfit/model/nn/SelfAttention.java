@@ -76,11 +76,11 @@ public final class SelfAttention extends Module {
             }
             Tensor probs = Intermediates.consume(scores,
                     s -> Ops.softmax(s, (float) (1 / Math.sqrt(headDim)), additiveMask, heads * seq));
-            Tensor kept = Intermediates.consume(probs,
-                    p -> dropoutOnValues ? Ops.identity(p) : dropout.forward(p, training));
+            Tensor kept = dropoutOnValues ? probs : dropout.forwardConsuming(probs, training);
             Tensor context;
-            try (kept; Tensor v0 = splitHeads(value.forward(x), batch, seq, false);
-                 Tensor v = dropoutOnValues ? dropout.forward(v0, training) : Ops.identity(v0)) {
+            Tensor projectedValues = value.forward(x);
+            Tensor keptValues = dropoutOnValues ? dropout.forwardConsuming(projectedValues, training) : projectedValues;
+            try (kept; Tensor v = splitHeads(keptValues, batch, seq, false)) {
                 context = Ops.matmul(kept, v, probabilitiesKind(), SaveKinds.ATTENTION_VALUE);
             }
             Tensor merged = Intermediates.consume(context, c -> Ops.permute(c, 0, 2, 1, 3));

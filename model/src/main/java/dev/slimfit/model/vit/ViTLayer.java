@@ -4,6 +4,7 @@ import dev.slimfit.engine.Device;
 import dev.slimfit.engine.Tensor;
 import dev.slimfit.engine.ops.Ops;
 import dev.slimfit.model.nn.Dropout;
+import dev.slimfit.model.nn.FeedForward;
 import static dev.slimfit.model.nn.Intermediates.at;
 import static dev.slimfit.model.nn.Intermediates.consume;
 import dev.slimfit.model.nn.LayerNorm;
@@ -43,19 +44,25 @@ public final class ViTLayer extends Module {
         this.hiddenDropout = hiddenDropout;
     }
 
-    Tensor forward(Tensor x) {
+    /**
+     * The layer's output for input {@code x}, which this closes after its last use (the attention residual) so that
+     * it does not sit in the workspace through the MLP block.
+     */
+    Tensor forwardConsuming(Tensor x) {
         boolean training = isTraining();
-        Tensor normed = before.forward(x);
-        Tensor context = consume(normed, t -> attention.forward(t, null));
-        Tensor projected = consume(context, attentionOutput::forward);
-        Tensor dropped = consume(projected, t -> hiddenDropout.forward(t, training));
-        Tensor mid = consume(dropped, t -> at(qualify("attention.output"), () -> Ops.add(t, x)));
+        Tensor mid;
+        try (x) {
+            Tensor normed = before.forward(x);
+            Tensor context = consume(normed, t -> attention.forward(t, null));
+            Tensor projected = consume(context, attentionOutput::forward);
+            Tensor dropped = hiddenDropout.forwardConsuming(projected, training);
+            mid = consume(dropped, t -> at(qualify("attention.output"), () -> Ops.add(t, x)));
+        }
         try (mid) {
             Tensor normedMid = after.forward(mid);
-            Tensor up = consume(normedMid, intermediate::forward);
-            Tensor activated = consume(up, t -> at(qualify("intermediate"), () -> Ops.gelu(t)));
-            Tensor down = consume(activated, output::forward);
-            Tensor droppedDown = consume(down, t -> hiddenDropout.forward(t, training));
+            Tensor down = consume(normedMid,
+                    t -> FeedForward.forward(t, intermediate, output, qualify("intermediate")));
+            Tensor droppedDown = hiddenDropout.forwardConsuming(down, training);
             return consume(droppedDown, t -> at(qualify("output"), () -> Ops.add(t, mid)));
         }
     }

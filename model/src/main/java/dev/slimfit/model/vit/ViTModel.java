@@ -82,9 +82,7 @@ public final class ViTModel extends Module {
     public Tensor forward(Tensor images) {
         Tensor x = embed(images);
         for (ViTLayer layer : layers) {
-            try (Tensor previous = x) {
-                x = layer.forward(previous);
-            }
+            x = layer.forwardConsuming(x);
         }
         try (Tensor last = x) {
             return layerNorm.forward(last);
