@@ -51,7 +51,7 @@ public final class PretrainCommand implements Callable<Integer> {
     int ffn;
     @Option(names = "--dropout", defaultValue = "0.1")
     float dropout;
-    @Option(names = "--steps", defaultValue = "1500")
+    @Option(names = "--steps", defaultValue = "5000")
     int steps;
     @Option(names = "--batch", defaultValue = "64")
     int batch;
