@@ -43,6 +43,26 @@ class MemoryLedgerTest {
     }
 
     @Test
+    void ownersAtTheTotalPeakAreThoseLiveAtThatMoment() {
+        MemoryLedger ledger = new MemoryLedger("test");
+        ledger.allocated(Category.PARAMETER, "w", 100);
+        ledger.allocated(Category.WORKSPACE, "early", 50);
+        assertTrue(ledger.ownersAtPeak().isEmpty(), "not tracked until asked");
+        ledger.trackOwnersAtPeak(true);
+        ledger.allocated(Category.WORKSPACE, "a", 40);
+        ledger.allocated(Category.ACTIVATION, "b", 30);
+        ledger.freed(Category.WORKSPACE, "a", 40);
+        ledger.allocated(Category.WORKSPACE, "c", 20); // 200 live: below the 220 peak
+        var atPeak = ledger.ownersAtPeak();
+        assertEquals(java.util.List.of("w", "early", "a", "b"),
+                atPeak.stream().map(LedgerSnapshot.OwnerUsage::owner).toList(), "largest first");
+        assertEquals(220, atPeak.stream().mapToLong(LedgerSnapshot.OwnerUsage::live).sum());
+        ledger.resetPeaks();
+        assertEquals(200, ledger.ownersAtPeak().stream().mapToLong(LedgerSnapshot.OwnerUsage::live).sum(),
+                "a new window starts from what is live");
+    }
+
+    @Test
     void negativeLiveBytesAreABugThatIsReported() {
         MemoryLedger ledger = new MemoryLedger("test");
         IllegalStateException e = assertThrows(IllegalStateException.class,

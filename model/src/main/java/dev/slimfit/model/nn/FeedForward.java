@@ -32,9 +32,13 @@ public final class FeedForward {
      * @param geluPath the {@link Names} path of the activation (e.g. {@code encoder.layer.0.intermediate})
      */
     public static Tensor forward(Tensor x, Linear up, Linear down, String geluPath) {
+        return forward(x, up, down, geluPath, chunkTokens());
+    }
+
+    /** {@link #forward(Tensor, Linear, Linear, String)} with slices of at most {@code chunk} tokens (0: none). */
+    public static Tensor forward(Tensor x, Linear up, Linear down, String geluPath, int chunk) {
         int batch = x.dim(0);
         long tokensPerExample = batch == 0 ? 1 : Math.max(1, x.numel() / ((long) batch * x.dim(-1)));
-        int chunk = chunkTokens();
         int examplesPerSlice = chunk <= 0 ? batch : (int) Math.max(1, chunk / tokensPerExample);
         if (examplesPerSlice >= batch) {
             return block(x, up, down, geluPath);

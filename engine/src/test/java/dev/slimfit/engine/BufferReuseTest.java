@@ -1,0 +1,243 @@
+package dev.slimfit.engine;
+
+import dev.slimfit.engine.autograd.Autograd;
+import dev.slimfit.engine.autograd.Codec;
+import dev.slimfit.engine.autograd.GradMode;
+import dev.slimfit.engine.autograd.SaveKinds;
+import dev.slimfit.engine.autograd.SavePolicy;
+import dev.slimfit.engine.autograd.SaveSite;
+import dev.slimfit.engine.autograd.SavedSlot;
+import dev.slimfit.engine.ops.Ops;
+import dev.slimfit.kernels.TestRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The engine's ways of not holding two buffers where one will do — ops that write over a consumed input, GEMM on
+ * two-level batch views, backward passes that decode saved operands a slice at a time, slice-wise encoding of strided
+ * views — give the same numbers as the plain way, and really hold less; on every device.
+ */
+class BufferReuseTest {
+
+    private static final List<Codec> CODECS = List.of(new Codec.FixedInt8(4), new Codec.FixedUint8(),
+            new Codec.FixedInt4(2), new Codec.TopK(0.25));
+
+    private final TestRandom random = new TestRandom();
+
+    static Stream<Device> devices() {
+        return EngineDevices.all();
+    }
+
+    private Tensor randomTensor(Device device, float lo, float hi, int... dims) {
+        return Tensor.of(device, random.uniform((int) Shape.of(dims).numel(), lo, hi), dims);
+    }
+
+    private static SavePolicy.Installed encodeAs(String kind, Codec codec) {
+        return SavePolicy.use(site -> site.kind().equals(kind) ? codec : Codec.NONE);
+    }
+
+    @ParameterizedTest
+    @MethodSource("devices")
+    void geluConsumingWritesOverAnEncodedInputAndAgreesWithGelu(Device device) {
+        MemoryLedger ledger = device.ledger();
+        float[] values = random.uniform(32 * 48, -4, 4);
+        for (Codec codec : List.of(new Codec.FixedInt4(2), Codec.NONE)) {
+            float[][] plain = geluOutputAndGradient(device, values, codec, false);
+            float[][] consuming = geluOutputAndGradient(device, values, codec, true);
+            assertArrayEquals(plain[0], consuming[0], codec.label() + ": outputs");
+            assertArrayEquals(plain[1], consuming[1], codec.label() + ": gradients");
+        }
+        try (Scope scope = Scope.open(); SavePolicy.Installed policy = encodeAs(SaveKinds.GELU_INPUT,
+                new Codec.FixedInt4(2))) {
+            Tensor x = Tensor.of(device, values, 32, 48).requiresGrad(true);
+            Tensor h = Ops.scale(x, 1f);
+            long before = ledger.live(Category.WORKSPACE);
+            Tensor y = Ops.geluConsuming(h);
+            assertTrue(h.isClosed(), "the consumed input is closed");
+            assertEquals(before, ledger.live(Category.WORKSPACE), "encoded save: the output reuses the input's buffer");
+        }
+        try (Scope scope = Scope.open(); SavePolicy.Installed policy = SavePolicy.use(site -> Codec.NONE)) {
+            Tensor x = Tensor.of(device, values, 32, 48).requiresGrad(true);
+            Tensor h = Ops.scale(x, 1f);
+            long before = ledger.live(Category.WORKSPACE) + ledger.live(Category.ACTIVATION);
+            Ops.geluConsuming(h);
+            assertEquals(before + 32L * 48 * Float.BYTES,
+                    ledger.live(Category.WORKSPACE) + ledger.live(Category.ACTIVATION),
+                    "exact save: the input is kept for backward, so the output is a new buffer");
+        }
+    }
+
+    private float[][] geluOutputAndGradient(Device device, float[] values, Codec codec, boolean consuming) {
+        try (Scope scope = Scope.open(); SavePolicy.Installed policy = encodeAs(SaveKinds.GELU_INPUT, codec)) {
+            Tensor x = Tensor.of(device, values, 32, 48).requiresGrad(true);
+            Tensor h = Ops.scale(x, 1f);
+            Tensor y = consuming ? Ops.geluConsuming(h) : Ops.gelu(h);
+            float[] out = y.toFloatArray();
+            // a non-uniform upstream gradient that is its own buffer, so backward may also work in place
+            Tensor weights = randomTensorSeeded(device, y.shape());
+            Autograd.backward(Ops.sum(Ops.mul(y, weights)));
+            return new float[][] {out, x.grad().toFloatArray()};
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("devices")
+    void dropoutConsumingWritesOverItsInputAndDrawsTheSameMask(Device device) {
+        MemoryLedger ledger = device.ledger();
+        float[] values = random.uniform(40 * 30, -2, 2);
+        float[][] results = new float[2][];
+        for (int consuming = 0; consuming < 2; consuming++) {
+            try (Scope scope = Scope.open()) {
+                Tensor x = Tensor.of(device, values, 40, 30).requiresGrad(true);
+                Tensor h = Ops.scale(x, 1f);
+                long before = ledger.live(Category.WORKSPACE);
+                RandomStream stream = new RandomStream(1234);
+                Tensor y = consuming == 1 ? Ops.dropoutConsuming(h, 0.3f, stream) : Ops.dropout(h, 0.3f, stream);
+                long added = ledger.live(Category.WORKSPACE) - before;
+                assertEquals(consuming == 1 ? 0 : 40L * 30 * Float.BYTES, added, "new workspace bytes");
+                results[consuming] = y.toFloatArray();
+                Autograd.backward(Ops.sum(y));
+                float[] grad = x.grad().toFloatArray();
+                for (int i = 0; i < grad.length; i++) {
+                    float expected = results[consuming][i] == 0 ? 0 : 1 / 0.7f;
+                    assertEquals(expected, grad[i], 1e-6f, "gradient " + i + ": the kept mask, scaled by 1/(1 − p)");
+                }
+            }
+        }
+        assertArrayEquals(results[0], results[1]);
+    }
+
+    /**
+     * Attention's layout: heads split from [B, S, H·d] are a [B, H, S, d] view whose batch needs two strides. GEMM
+     * walks it in place; results and gradients must equal those of contiguous copies.
+     */
+    @ParameterizedTest
+    @MethodSource("devices")
+    void matmulOnTwoLevelBatchViewsEqualsMatmulOnCopies(Device device) {
+        int batch = 3;
+        int seq = 7;
+        int heads = 2;
+        int headDim = 5;
+        float[] qValues = random.uniform(batch * seq * heads * headDim, -1, 1);
+        float[] kValues = random.uniform(batch * seq * heads * headDim, -1, 1);
+        float[][] viaViews = attentionScores(device, qValues, kValues, batch, seq, heads, headDim, false);
+        float[][] viaCopies = attentionScores(device, qValues, kValues, batch, seq, heads, headDim, true);
+        for (int i = 0; i < viaViews.length; i++) {
+            assertArrayEquals(viaCopies[i], viaViews[i], 1e-5f, "result " + i + " (0: scores, 1-2: gradients)");
+        }
+    }
+
+    private float[][] attentionScores(Device device, float[] qValues, float[] kValues, int batch, int seq, int heads,
+                                      int headDim, boolean copies) {
+        try (Scope scope = Scope.open()) {
+            Tensor q = Tensor.of(device, qValues, batch, seq, heads * headDim).requiresGrad(true);
+            Tensor k = Tensor.of(device, kValues, batch, seq, heads * headDim).requiresGrad(true);
+            Tensor qHeads = Ops.permute(Ops.reshape(q, batch, seq, heads, headDim), 0, 2, 1, 3);
+            Tensor kHeadsT = Ops.permute(Ops.reshape(k, batch, seq, heads, headDim), 0, 2, 3, 1);
+            if (copies) {
+                qHeads = Ops.contiguous(qHeads);
+                kHeadsT = Ops.contiguous(kHeadsT);
+            }
+            Tensor scores = Ops.matmul(qHeads, kHeadsT);
+            Tensor weights = randomTensorSeeded(device, scores.shape());
+            Autograd.backward(Ops.sum(Ops.mul(scores, weights)));
+            return new float[][] {scores.toFloatArray(), q.grad().toFloatArray(), k.grad().toFloatArray()};
+        }
+    }
+
+    /** The same weights for both runs of a comparison (from a fixed seed, not the test's stream). */
+    private static Tensor randomTensorSeeded(Device device, Shape shape) {
+        return Tensor.of(device, new TestRandom(7).uniform((int) shape.numel(), -1, 1), shape.toArray());
+    }
+
+    /**
+     * With encoded operands, matmul's backward decodes them a slice of examples at a time; its gradients must equal
+     * those computed from the whole decoded operands. The operands span several slices of
+     * {@link SavedSlot#DECODE_CHUNK_ELEMENTS}.
+     */
+    @ParameterizedTest
+    @MethodSource("devices")
+    void matmulBackwardDecodingSlicesEqualsDecodingWhole(Device device) {
+        int examples = 6;
+        int heads = 4;
+        int m = 128;
+        assertTrue((long) examples * heads * m * m > SavedSlot.DECODE_CHUNK_ELEMENTS,
+                "the probabilities must need more than one slice");
+        for (Codec codec : List.of(new Codec.FixedUint8(), new Codec.FixedInt4(3))) {
+            float[] probabilities = random.uniform(examples * heads * m * m, 0, 1);
+            float[] values = random.uniform(examples * heads * m * 16, -1, 1);
+            try (Scope scope = Scope.open(); SavePolicy.Installed policy = SavePolicy.use(site ->
+                    site.kind().equals(SaveKinds.SOFTMAX_OUTPUT) || site.kind().equals(SaveKinds.ATTENTION_VALUE)
+                            ? codec : Codec.NONE)) {
+                Tensor p = Tensor.of(device, probabilities, examples, heads, m, m).requiresGrad(true);
+                Tensor v = Tensor.of(device, values, examples, heads, m, 16).requiresGrad(true);
+                Tensor pw = Ops.scale(p, 1f);
+                Tensor vw = Ops.scale(v, 1f);
+                Tensor context = Ops.matmul(pw, vw, SaveKinds.SOFTMAX_OUTPUT, SaveKinds.ATTENTION_VALUE);
+                Tensor upstream = randomTensorSeeded(device, context.shape());
+                // the expected gradients from the operands as the codec stores them, decoded whole
+                Tensor pStored = roundTrip(pw, codec);
+                Tensor vStored = roundTrip(vw, codec);
+                Tensor expectedDp;
+                Tensor expectedDv;
+                try (GradMode.Restore off = GradMode.disabled()) {
+                    expectedDp = Ops.matmul(upstream, Ops.transpose(vStored, -1, -2));
+                    expectedDv = Ops.matmul(Ops.transpose(pStored, -1, -2), upstream);
+                }
+                Autograd.backward(Ops.sum(Ops.mul(context, upstream)));
+                assertArrayEquals(expectedDp.toFloatArray(), p.grad().toFloatArray(), 1e-4f, codec.label() + " dP");
+                assertArrayEquals(expectedDv.toFloatArray(), v.grad().toFloatArray(), 1e-4f, codec.label() + " dV");
+            }
+        }
+    }
+
+    private static Tensor roundTrip(Tensor x, Codec codec) {
+        try (SavedSlot slot = SavedSlot.saveWith(x, new SaveSite("test", "", false), codec)) {
+            return slot.get();
+        }
+    }
+
+    /**
+     * Strided views encode a slice at a time; every codec must store exactly what encoding a contiguous copy
+     * stores, and decoding any aligned range must give that range of the whole.
+     */
+    @ParameterizedTest
+    @MethodSource("devices")
+    void encodingAViewEqualsEncodingItsCopyAndRangesDecodeAsTheWhole(Device device) {
+        for (Codec codec : CODECS) {
+            try (Scope scope = Scope.open()) {
+                Tensor base = randomTensor(device, -3, 3, 5, 6, 4, 8);
+                Tensor view = Ops.permute(base, 0, 2, 1, 3); // [5, 4, 6, 8], not contiguous
+                assertFalse(view.isContiguous());
+                Tensor copy = Ops.contiguous(view);
+                SavedSlot fromView = SavedSlot.saveWith(view, new SaveSite("view", "", false), codec);
+                SavedSlot fromCopy = SavedSlot.saveWith(copy, new SaveSite("copy", "", false), codec);
+                float[] whole = fromCopy.get().toFloatArray();
+                assertArrayEquals(whole, fromView.get().toFloatArray(), codec.label() + ": view vs copy");
+                long granule = fromView.decodeGranule();
+                long n = whole.length;
+                long first = 3 * granule;
+                long count = 5 * granule;
+                Tensor buffer = Tensor.workspace(device, DType.F32, Shape.of((int) count), "test");
+                fromView.decodeRangeInto(first, count, buffer);
+                float[] expected = java.util.Arrays.copyOfRange(whole, (int) first, (int) (first + count));
+                assertArrayEquals(expected, buffer.toFloatArray(), codec.label() + ": range");
+                long tail = n - (n / granule - 1) * granule;
+                Tensor tailBuffer = Tensor.workspace(device, DType.F32, Shape.of((int) tail), "test");
+                fromView.decodeRangeInto(n - tail, tail, tailBuffer);
+                assertArrayEquals(java.util.Arrays.copyOfRange(whole, (int) (n - tail), (int) n),
+                        tailBuffer.toFloatArray(), codec.label() + ": last range");
+                fromView.close();
+                fromCopy.close();
+            }
+        }
+    }
+}
