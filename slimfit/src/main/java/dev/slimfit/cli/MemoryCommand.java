@@ -114,6 +114,13 @@ public final class MemoryCommand implements Callable<Integer> {
             }
             sb.append('\n');
         }
+        sb.append("largest workspace buffers at that moment (MiB, by owner):\n");
+        for (JsonNode r : results) {
+            StringBuilder owners = new StringBuilder();
+            r.path("workspaceAtPeak").properties().forEach(e -> owners.append(String.format(Locale.ROOT,
+                    "%s%.1f %s", owners.isEmpty() ? "" : ", ", e.getValue().asDouble() / MIB, e.getKey())));
+            sb.append(String.format(Locale.ROOT, "%-9s %s%n", r.get("mode").asText(), owners));
+        }
         return sb.toString();
     }
 
