@@ -199,6 +199,37 @@ class BufferReuseTest {
         }
     }
 
+    /** Softmax backward walks encoded probabilities a slice of rows at a time; the result must be the formula's. */
+    @ParameterizedTest
+    @MethodSource("devices")
+    void softmaxBackwardDecodingSlicesFollowsTheFormula(Device device) {
+        int rows = 2500;
+        int cols = 128;
+        float scale = 0.125f;
+        assertTrue((long) rows * cols > SavedSlot.DECODE_CHUNK_ELEMENTS, "must need more than one slice");
+        try (Scope scope = Scope.open(); SavePolicy.Installed policy = encodeAs(SaveKinds.SOFTMAX_OUTPUT,
+                new Codec.FixedUint8())) {
+            Tensor x = Tensor.of(device, random.uniform(rows * cols, -4, 4), rows, cols).requiresGrad(true);
+            Tensor y = Ops.softmax(Ops.scale(x, 1f), scale, null, 1);
+            float[] stored = roundTrip(y, new Codec.FixedUint8()).toFloatArray();
+            Tensor upstream = randomTensorSeeded(device, y.shape());
+            float[] dy = upstream.toFloatArray();
+            Autograd.backward(Ops.sum(Ops.mul(y, upstream)));
+            float[] dx = x.grad().toFloatArray();
+            for (int r = 0; r < rows; r++) {
+                double dot = 0;
+                for (int c = 0; c < cols; c++) {
+                    dot += (double) dy[r * cols + c] * stored[r * cols + c];
+                }
+                for (int c = 0; c < cols; c++) {
+                    int i = r * cols + c;
+                    double expected = scale * stored[i] * (dy[i] - dot);
+                    assertEquals(expected, dx[i], 1e-6, "row " + r + " column " + c);
+                }
+            }
+        }
+    }
+
     private static Tensor roundTrip(Tensor x, Codec codec) {
         try (SavedSlot slot = SavedSlot.saveWith(x, new SaveSite("test", "", false), codec)) {
             return slot.get();

@@ -2,6 +2,7 @@ package dev.slimfit.engine.ops;
 
 import dev.slimfit.engine.DType;
 import dev.slimfit.engine.Device;
+import dev.slimfit.engine.Shape;
 import dev.slimfit.engine.Tensor;
 import dev.slimfit.engine.autograd.Node;
 import dev.slimfit.engine.autograd.SaveKinds;
@@ -51,11 +52,46 @@ final class SoftmaxOp {
                 protected Tensor[] backward(Tensor g) {
                     // the softmax kernel allows dx to alias dy
                     Tensor dx = ArithmeticOps.gradientOutput(g, "softmax.grad");
-                    try (Tensor ys = output.get(); Tensor yd = ArithmeticOps.dense(ys);
-                         Tensor gd = ArithmeticOps.dense(g)) {
-                        g.device().kernels().softmax().backward(rows, cols, scale, yd.segment(), gd.segment(),
-                                dx.segment());
+                    try (Tensor gd = ArithmeticOps.dense(g)) {
+                        int rowsPerSlice = rowsPerDecodedSlice();
+                        if (rowsPerSlice == 0) {
+                            try (Tensor ys = output.get(); Tensor yd = ArithmeticOps.dense(ys)) {
+                                g.device().kernels().softmax().backward(rows, cols, scale, yd.segment(),
+                                        gd.segment(), dx.segment());
+                            }
+                        } else {
+                            backwardThroughSlices(rowsPerSlice, gd, dx);
+                        }
                         return new Tensor[] {dx};
+                    }
+                }
+
+                /**
+                 * Rows of an encoded output decoded at a time (whole rows, a multiple of the encoding's granule), or
+                 * 0 to use the saved output whole: it is exact, or it fits one slice anyway.
+                 */
+                private int rowsPerDecodedSlice() {
+                    long elements = (long) rows * cols;
+                    if (output.isExact() || cols == 0 || elements <= SavedSlot.DECODE_CHUNK_ELEMENTS) {
+                        return 0;
+                    }
+                    int perSlice = (int) Math.max(1, SavedSlot.DECODE_CHUNK_ELEMENTS / cols);
+                    return ((long) perSlice * cols) % output.decodeGranule() == 0 ? perSlice : 0;
+                }
+
+                /** The backward a slice of rows at a time, decoding the saved probabilities into a small buffer. */
+                private void backwardThroughSlices(int rowsPerSlice, Tensor gd, Tensor dx) {
+                    Device device = gd.device();
+                    long rowBytes = (long) cols * Float.BYTES;
+                    try (Tensor decoded = Tensor.workspace(device, DType.F32, Shape.of(rowsPerSlice, cols),
+                            "softmax.grad.decodedSlice")) {
+                        for (int first = 0; first < rows; first += rowsPerSlice) {
+                            int count = Math.min(rowsPerSlice, rows - first);
+                            output.decodeRangeInto((long) first * cols, (long) count * cols, decoded);
+                            device.kernels().softmax().backward(count, cols, scale, decoded.segment(),
+                                    gd.segment().asSlice(first * rowBytes, count * rowBytes),
+                                    dx.segment().asSlice(first * rowBytes, count * rowBytes));
+                        }
                     }
                 }
             });
