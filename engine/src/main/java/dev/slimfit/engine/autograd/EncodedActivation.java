@@ -86,24 +86,36 @@ final class EncodedActivation {
 
     /** Encodes {@code count} float32 values from {@code x} as elements {@code [first, first + count)}. */
     private void encodeRange(MemorySegment x, long first, long count) {
+        if (count == 0) {
+            return;
+        }
         Codecs codecs = parts[0].device().kernels().codecs();
-        MemorySegment stored = parts[0].segment();
+        MemorySegment stored = storedRange(0, first, count);
         switch (codec) {
-            case Codec.FixedInt8 c -> codecs.encodeInt8(count, c.fracBits(), x, stored.asSlice(first, count));
-            case Codec.FixedUint8 c -> codecs.encodeUint8(count, x, stored.asSlice(first, count));
-            case Codec.FixedInt4 c -> codecs.encodeInt4(count, c.fracBits(), x,
-                    stored.asSlice(first / 2, (count + 1) / 2));
-            case Codec.TopK c -> {
-                int cols = shape.last();
-                int k = c.k(cols);
-                long firstRow = first / cols;
-                int rows = Math.toIntExact(count / cols);
-                long keptBytes = (long) k * Float.BYTES;
-                codecs.encodeTopK(rows, cols, k, x, stored.asSlice(firstRow * keptBytes, rows * keptBytes),
-                        parts[1].segment().asSlice(firstRow * k * Integer.BYTES, (long) rows * k * Integer.BYTES));
-            }
+            case Codec.FixedInt8 c -> codecs.encodeInt8(count, c.fracBits(), x, stored);
+            case Codec.FixedUint8 c -> codecs.encodeUint8(count, x, stored);
+            case Codec.FixedInt4 c -> codecs.encodeInt4(count, c.fracBits(), x, stored);
+            case Codec.TopK c -> codecs.encodeTopK(Math.toIntExact(count / shape.last()), shape.last(),
+                    c.k(shape.last()), x, stored, storedRange(1, first, count));
             case Codec.None c -> throw new IllegalStateException("unreachable");
         }
+    }
+
+    /** The bytes of {@code parts[part]} that hold elements {@code [first, first + count)} (granule-aligned). */
+    private MemorySegment storedRange(int part, long first, long count) {
+        MemorySegment stored = parts[part].segment();
+        return switch (codec) {
+            case Codec.FixedInt8 c -> stored.asSlice(first, count);
+            case Codec.FixedUint8 c -> stored.asSlice(first, count);
+            case Codec.FixedInt4 c -> stored.asSlice(first / 2, (count + 1) / 2);
+            case Codec.TopK c -> {
+                // k float32 values or k int32 indices per row of cols elements
+                int cols = shape.last();
+                long rowBytes = (long) c.k(cols) * Float.BYTES;
+                yield stored.asSlice(first / cols * rowBytes, count / cols * rowBytes);
+            }
+            case Codec.None c -> throw new IllegalStateException("unreachable");
+        };
     }
 
     /** Whether this encodes the same view of the same buffer with the same codec. */
@@ -149,20 +161,7 @@ final class EncodedActivation {
             throw new IllegalArgumentException("decode " + codec.label() + ": destination " + out.describe()
                     + " must be a contiguous F32" + shape + " on " + parts[0].device().name());
         }
-        Device device = parts[0].device();
-        Codecs codecs = device.kernels().codecs();
-        long n = shape.numel();
-        switch (codec) {
-            case Codec.FixedInt8 c -> codecs.decodeInt8(n, c.fracBits(), parts[0].segment(), out.segment());
-            case Codec.FixedUint8 c -> codecs.decodeUint8(n, parts[0].segment(), out.segment());
-            case Codec.FixedInt4 c -> codecs.decodeInt4(n, c.fracBits(), parts[0].segment(), out.segment());
-            case Codec.TopK c -> {
-                int rows = Math.toIntExact(shape.rows());
-                int cols = shape.last();
-                codecs.decodeTopK(rows, cols, c.k(cols), parts[0].segment(), parts[1].segment(), out.segment());
-            }
-            case Codec.None c -> throw new IllegalStateException("unreachable");
-        }
+        decodeRangeInto(0, shape.numel(), out.segment());
     }
 
     /**
@@ -192,23 +191,18 @@ final class EncodedActivation {
                     + ") of " + shape + " is outside it, not aligned to " + granule + " elements, or larger than the "
                     + out.byteSize() + "-byte destination");
         }
+        if (count == 0) {
+            return;
+        }
         Codecs codecs = parts[0].device().kernels().codecs();
         MemorySegment x = out.asSlice(0, count * Float.BYTES);
-        MemorySegment stored = parts[0].segment();
+        MemorySegment stored = storedRange(0, first, count);
         switch (codec) {
-            case Codec.FixedInt8 c -> codecs.decodeInt8(count, c.fracBits(), stored.asSlice(first, count), x);
-            case Codec.FixedUint8 c -> codecs.decodeUint8(count, stored.asSlice(first, count), x);
-            case Codec.FixedInt4 c -> codecs.decodeInt4(count, c.fracBits(),
-                    stored.asSlice(first / 2, (count + 1) / 2), x);
-            case Codec.TopK c -> {
-                int cols = shape.last();
-                int k = c.k(cols);
-                long firstRow = first / cols;
-                int rows = Math.toIntExact(count / cols);
-                long keptBytes = (long) k * Float.BYTES;
-                codecs.decodeTopK(rows, cols, k, stored.asSlice(firstRow * keptBytes, rows * keptBytes),
-                        parts[1].segment().asSlice(firstRow * k * Integer.BYTES, (long) rows * k * Integer.BYTES), x);
-            }
+            case Codec.FixedInt8 c -> codecs.decodeInt8(count, c.fracBits(), stored, x);
+            case Codec.FixedUint8 c -> codecs.decodeUint8(count, stored, x);
+            case Codec.FixedInt4 c -> codecs.decodeInt4(count, c.fracBits(), stored, x);
+            case Codec.TopK c -> codecs.decodeTopK(Math.toIntExact(count / shape.last()), shape.last(),
+                    c.k(shape.last()), stored, storedRange(1, first, count), x);
             case Codec.None c -> throw new IllegalStateException("unreachable");
         }
     }
