@@ -115,6 +115,37 @@ class BufferReuseTest {
         assertArrayEquals(results[0], results[1]);
     }
 
+    @ParameterizedTest
+    @MethodSource("devices")
+    void softmaxConsumingWritesOverTheScoresAndAgreesWithSoftmax(Device device) {
+        MemoryLedger ledger = device.ledger();
+        float[] values = random.uniform(6 * 40, -5, 5);
+        float[] mask = random.uniform(2 * 40, -1, 0);
+        float[][] results = new float[2][];
+        for (int consuming = 0; consuming < 2; consuming++) {
+            try (Scope scope = Scope.open(); SavePolicy.Installed policy = encodeAs(SaveKinds.SOFTMAX_OUTPUT,
+                    new Codec.FixedUint8())) {
+                Tensor x = Tensor.of(device, values, 6, 40).requiresGrad(true);
+                Tensor scores = Ops.scale(x, 1f);
+                Tensor additive = Tensor.of(device, mask, 2, 40);
+                long before = ledger.live(Category.WORKSPACE);
+                Tensor p = consuming == 1 ? Ops.softmaxConsuming(scores, 0.5f, additive, 3)
+                        : Ops.softmax(scores, 0.5f, additive, 3);
+                assertEquals(consuming == 1 ? 0 : 6L * 40 * Float.BYTES, ledger.live(Category.WORKSPACE) - before,
+                        "new workspace bytes");
+                Autograd.backward(Ops.sum(Ops.mul(p, randomTensorSeeded(device, p.shape()))));
+                results[consuming] = concat(p.toFloatArray(), x.grad().toFloatArray());
+            }
+        }
+        assertArrayEquals(results[0], results[1], "probabilities and gradients");
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        float[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     /**
      * Attention's layout: heads split from [B, S, H·d] are a [B, H, S, d] view whose batch needs two strides. GEMM
      * walks it in place; results and gradients must equal those of contiguous copies.

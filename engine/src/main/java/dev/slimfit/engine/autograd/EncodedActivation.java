@@ -132,6 +132,11 @@ final class EncodedActivation {
         return codec;
     }
 
+    /** Whether more than one slot holds this encoding. */
+    boolean isShared() {
+        return references > 1;
+    }
+
     void retain() {
         references++;
     }

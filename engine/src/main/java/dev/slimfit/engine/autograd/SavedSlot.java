@@ -168,6 +168,20 @@ public final class SavedSlot implements AutoCloseable {
         encoded.decodeRangeInto(first, count, destination.segment());
     }
 
+    /**
+     * Bytes that closing this slot now would free: its encoding when no other slot shares it, or the buffer it keeps
+     * as it is when nothing else holds that buffer; 0 once released.
+     */
+    public long releasableBytes() {
+        if (released) {
+            return 0;
+        }
+        if (alias != null) {
+            return alias.isSoleOwner() ? alias.byteSize() : 0;
+        }
+        return encoded.isShared() ? 0 : encoded.storedBytes();
+    }
+
     /** Whether the saved tensor is kept as it is (not encoded), so {@link #get()} costs no copy. */
     public boolean isExact() {
         return alias != null;

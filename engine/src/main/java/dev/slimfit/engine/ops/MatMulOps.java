@@ -28,19 +28,19 @@ final class MatMulOps {
         String op = "matmul";
         Checks.openOnOneDevice(op, a, b);
         checkOperands(op, a, b);
-        Tensor out = product(a, b, op);
+        // the node (and any encoding of the operands, with its temporaries) comes before the output buffer, so
+        // that the two never coexist
+        Node node = null;
         if (Node.recording(a, b)) {
             boolean sharedRight = b.rank() == 2 && a.rank() > 2;
-            out.gradFn(new Node(op, a, b) {
+            node = new Node(op, a, b) {
                 // B serves A's gradient and A serves B's: each is saved only when the other's gradient is wanted
                 private final SavedSlot savedB = needsGrad(0) ? save(b, kindB, a.isLeaf()) : null;
                 private final SavedSlot savedA = needsGrad(1) ? save(a, kindA, b.isLeaf()) : null;
                 private final Shape shapeA = a.shape();
                 private final Shape shapeB = b.shape();
 
-                // each gradient needs the other operand (decoded, if it was stored compressed); computing first the
-                // one whose decoded operand is larger keeps that copy from coexisting with both outputs
-                private final boolean rightFirst = a.numel() > b.numel();
+                private final boolean leftLarger = a.numel() > b.numel();
 
                 @Override
                 protected Tensor[] backward(Tensor g) {
@@ -56,13 +56,35 @@ final class MatMulOps {
                     }
                 }
 
+                /**
+                 * Each gradient needs the other operand's saved copy, which is released as soon as that gradient
+                 * exists. The one computed first is the one whose release frees more (attention's V, held by this
+                 * node alone, before the probabilities, which the softmax also holds), so that less is held while
+                 * both gradients exist; on a tie, the one whose operand, if decoded whole, is larger.
+                 */
                 private Tensor[] gradients(Tensor g) {
-                    Tensor gb = rightFirst ? gradientB(g) : null;
-                    Tensor ga = gradientA(g);
-                    if (!rightFirst) {
-                        gb = gradientB(g);
+                    long freedByA = releasableBytes(savedA);
+                    long freedByB = releasableBytes(savedB);
+                    boolean rightFirst = freedByA != freedByB ? freedByA > freedByB : leftLarger;
+                    Tensor ga = null;
+                    Tensor gb = null;
+                    try {
+                        if (rightFirst) {
+                            gb = gradientB(g);
+                            close(savedA);
+                        }
+                        ga = gradientA(g);
+                        close(savedB);
+                        if (!rightFirst) {
+                            gb = gradientB(g);
+                            close(savedA);
+                        }
+                        return new Tensor[] {ga, gb};
+                    } catch (RuntimeException e) {
+                        close(ga);
+                        close(gb);
+                        throw e;
                     }
-                    return new Tensor[] {ga, gb};
                 }
 
                 /** dA = dC · Bᵀ. */
@@ -93,9 +115,29 @@ final class MatMulOps {
                         return gradientOfRight(av, g, sharedRight);
                     }
                 }
-            });
+            };
+        }
+        Tensor out = product(a, b, op);
+        if (node != null) {
+            out.gradFn(node);
         }
         return out;
+    }
+
+    private static long releasableBytes(SavedSlot slot) {
+        return slot == null ? 0 : slot.releasableBytes();
+    }
+
+    private static void close(SavedSlot slot) {
+        if (slot != null) {
+            slot.close();
+        }
+    }
+
+    private static void close(Tensor tensor) {
+        if (tensor != null) {
+            tensor.close();
+        }
     }
 
     private static void checkOperands(String op, Tensor a, Tensor b) {

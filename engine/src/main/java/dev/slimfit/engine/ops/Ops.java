@@ -99,6 +99,11 @@ public final class Ops {
         return SoftmaxOp.softmax(x, scale, mask, rowsPerMaskRow);
     }
 
+    /** {@link #softmax(Tensor, float, Tensor, int)} that closes {@code x} and may write its output over x's buffer. */
+    public static Tensor softmaxConsuming(Tensor x, float scale, Tensor mask, int rowsPerMaskRow) {
+        return SoftmaxOp.softmaxConsuming(x, scale, mask, rowsPerMaskRow);
+    }
+
     public static Tensor layerNorm(Tensor x, Tensor gamma, Tensor beta, float eps) {
         return LayerNormOp.layerNorm(x, gamma, beta, eps);
     }

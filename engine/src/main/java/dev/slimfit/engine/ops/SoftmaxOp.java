@@ -19,6 +19,21 @@ final class SoftmaxOp {
      * rows of the same length; row {@code r} of x uses mask row {@code r / rowsPerMaskRow}.
      */
     static Tensor softmax(Tensor x, float scale, Tensor mask, int rowsPerMaskRow) {
+        return softmax(x, scale, mask, rowsPerMaskRow, false);
+    }
+
+    /**
+     * {@link #softmax} that takes ownership of {@code x} and closes it, writing the probabilities over the scores
+     * when this handle is their buffer's only one (backward needs the output, never the input): attention's scores
+     * and probabilities, the largest tensors of a layer, then never coexist.
+     */
+    static Tensor softmaxConsuming(Tensor x, float scale, Tensor mask, int rowsPerMaskRow) {
+        try (x) {
+            return softmax(x, scale, mask, rowsPerMaskRow, true);
+        }
+    }
+
+    private static Tensor softmax(Tensor x, float scale, Tensor mask, int rowsPerMaskRow, boolean mayOverwrite) {
         String op = "softmax";
         Device device = Checks.openOnOneDevice(op, x, mask);
         Checks.dtype(op, "x", x, DType.F32);
@@ -39,7 +54,11 @@ final class SoftmaxOp {
                         + " rows of " + cols + ")");
             }
         }
-        Tensor y = Tensor.workspace(device, DType.F32, x.shape(), op);
+        boolean inPlace = mayOverwrite && x.isSoleOwner();
+        if (inPlace) {
+            SavedSlot.forgetSharedEncodings(x);
+        }
+        Tensor y = inPlace ? x.alias() : Tensor.workspace(device, DType.F32, x.shape(), op);
         try (Tensor xd = ArithmeticOps.dense(x); Tensor md = mask == null ? null : ArithmeticOps.dense(mask)) {
             device.kernels().softmax().forward(rows, cols, scale, xd.segment(), md == null ? null : md.segment(),
                     Math.max(rowsPerMaskRow, 1), y.segment());

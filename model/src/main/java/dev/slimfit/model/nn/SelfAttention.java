@@ -74,8 +74,7 @@ public final class SelfAttention extends Module {
             try (q; Tensor kT = splitHeads(key.forward(x), batch, seq, true)) {
                 scores = Ops.matmul(q, kT, SaveKinds.ATTENTION_QUERY, SaveKinds.ATTENTION_KEY);
             }
-            Tensor probs = Intermediates.consume(scores,
-                    s -> Ops.softmax(s, (float) (1 / Math.sqrt(headDim)), additiveMask, heads * seq));
+            Tensor probs = Ops.softmaxConsuming(scores, (float) (1 / Math.sqrt(headDim)), additiveMask, heads * seq);
             Tensor kept = dropoutOnValues ? probs : dropout.forwardConsuming(probs, training);
             Tensor context;
             Tensor projectedValues = value.forward(x);
