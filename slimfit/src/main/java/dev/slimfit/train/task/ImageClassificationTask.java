@@ -2,7 +2,6 @@ package dev.slimfit.train.task;
 
 import dev.slimfit.engine.RandomStream;
 import dev.slimfit.engine.Tensor;
-import dev.slimfit.model.nn.Module;
 import dev.slimfit.model.vit.ViTForImageClassification;
 import dev.slimfit.train.data.image.ImageDataset;
 import dev.slimfit.train.data.image.ImageTransform;
@@ -15,14 +14,11 @@ import java.util.Map;
 import java.util.function.IntConsumer;
 
 /** Image classification with a ViT: batches of [B, C, H, W] pixels, cross-entropy, accuracy. */
-public final class ImageClassificationTask implements Task {
+public final class ImageClassificationTask extends CheckpointTask<ViTForImageClassification> {
 
-    private final ViTForImageClassification model;
     private final ImageDataset train;
     private final ImageDataset eval;
     private final ImageTransform transform;
-    private final List<String> notFromCheckpoint;
-    private final String description;
 
     /**
      * Images are stored as bytes and converted per batch by {@link ImageTransform#forViT} (channels, resize to the
@@ -30,28 +26,21 @@ public final class ImageClassificationTask implements Task {
      */
     public ImageClassificationTask(ViTForImageClassification model, ImageDataset train, ImageDataset eval,
                                    List<String> notFromCheckpoint, String description) {
+        super(model, notFromCheckpoint, description);
         var config = model.vit().config();
         if (train.classes().size() > config.numLabels()) {
             throw new IllegalArgumentException(train.source() + " has " + train.classes().size() + " classes but the "
                     + "model's head has " + config.numLabels() + " labels");
         }
-        this.model = model;
         this.train = train;
         this.eval = eval;
         this.transform = ImageTransform.forViT(config);
-        this.notFromCheckpoint = List.copyOf(notFromCheckpoint);
-        this.description = description;
     }
 
     private Tensor images(ImageDataset split, int[] indices) {
         int side = transform.imageSize();
         return Tensor.of(model.device(), transform.batch(split, indices), indices.length, transform.channels(), side,
                 side);
-    }
-
-    @Override
-    public Module model() {
-        return model;
     }
 
     public ViTForImageClassification classifier() {
@@ -101,12 +90,6 @@ public final class ImageClassificationTask implements Task {
     }
 
     @Override
-    public List<String> notFromCheckpoint() {
-        return notFromCheckpoint;
-    }
-
-
-    @Override
     public double initialMetricScale() {
         return IlsScheduler.VIT_INITIAL_METRIC_SCALE;
     }
@@ -116,13 +99,4 @@ public final class ImageClassificationTask implements Task {
         return model.vit().dropoutStream();
     }
 
-    @Override
-    public String describe() {
-        return description;
-    }
-
-    @Override
-    public void close() {
-        model.close();
-    }
 }

@@ -4,7 +4,6 @@ import dev.slimfit.engine.RandomStream;
 import dev.slimfit.engine.Tensor;
 import dev.slimfit.model.bert.BertBatch;
 import dev.slimfit.model.bert.BertForQuestionAnswering;
-import dev.slimfit.model.nn.Module;
 import dev.slimfit.model.tokenizer.WordPieceTokenizer;
 import dev.slimfit.train.data.squad.SquadAnswerSelection;
 import dev.slimfit.train.data.squad.SquadDataset;
@@ -28,17 +27,14 @@ import java.util.function.IntConsumer;
  * questions, picks each question's answer over its windows ({@link SquadAnswerSelection}) and scores the answers
  * with the official exact match and F1 ({@link SquadScoring}).
  */
-public final class QuestionAnsweringTask implements Task {
+public final class QuestionAnsweringTask extends CheckpointTask<BertForQuestionAnswering> {
 
     private static final double PERCENT = 100;
 
-    private final BertForQuestionAnswering model;
     private final SquadDataset evalSet;
     private final List<SquadExample> evalExamples;
     private final List<SquadFeature> trainFeatures;
     private final List<SquadFeature> evalFeatures;
-    private final List<String> notFromCheckpoint;
-    private final String description;
     private final SquadAnswerSelection selection = SquadAnswerSelection.defaults();
 
     /**
@@ -47,6 +43,7 @@ public final class QuestionAnsweringTask implements Task {
     public QuestionAnsweringTask(BertForQuestionAnswering model, WordPieceTokenizer tokenizer, SquadDataset train,
                                  SquadDataset eval, int evalQuestions, int maxLength, int docStride,
                                  List<String> notFromCheckpoint, String description) {
+        super(model, notFromCheckpoint, description);
         int maxPositions = model.bert().config().maxPositionEmbeddings();
         if (maxLength > maxPositions) {
             throw new IllegalArgumentException("sequence length " + maxLength + " does not fit the model "
@@ -57,13 +54,10 @@ public final class QuestionAnsweringTask implements Task {
                     + train.version() + ", " + eval.file() + " is " + eval.version());
         }
         SquadFeatures features = new SquadFeatures(tokenizer, maxLength, docStride);
-        this.model = model;
         this.evalSet = eval;
         this.evalExamples = eval.examples().subList(0, Math.min(evalQuestions, eval.size()));
         this.trainFeatures = features.of(train.examples());
         this.evalFeatures = features.of(evalExamples);
-        this.notFromCheckpoint = List.copyOf(notFromCheckpoint);
-        this.description = description;
     }
 
     private static BertBatch batch(List<SquadFeature> features, int[] indices) {
@@ -78,11 +72,6 @@ public final class QuestionAnsweringTask implements Task {
             System.arraycopy(f.attentionMask(), 0, mask, b * seq, seq);
         }
         return new BertBatch(indices.length, seq, ids, types, mask);
-    }
-
-    @Override
-    public Module model() {
-        return model;
     }
 
     /** Training examples are features: a long context gives several. */
@@ -160,12 +149,6 @@ public final class QuestionAnsweringTask implements Task {
     }
 
     @Override
-    public List<String> notFromCheckpoint() {
-        return notFromCheckpoint;
-    }
-
-
-    @Override
     public double initialMetricScale() {
         return IlsScheduler.BERT_INITIAL_METRIC_SCALE;
     }
@@ -175,13 +158,4 @@ public final class QuestionAnsweringTask implements Task {
         return model.bert().dropoutStream();
     }
 
-    @Override
-    public String describe() {
-        return description;
-    }
-
-    @Override
-    public void close() {
-        model.close();
-    }
 }

@@ -3,7 +3,6 @@ package dev.slimfit.train.task;
 import dev.slimfit.engine.Tensor;
 import dev.slimfit.model.bert.BertBatch;
 import dev.slimfit.model.bert.BertForSequenceClassification;
-import dev.slimfit.model.nn.Module;
 import dev.slimfit.model.tokenizer.BatchEncoding;
 import dev.slimfit.model.tokenizer.EncodeOptions;
 import dev.slimfit.model.tokenizer.WordPieceTokenizer;
@@ -21,7 +20,7 @@ import java.util.function.IntConsumer;
  * padded to a fixed length, and the loss is cross-entropy over the labels. Metrics: accuracy, F1 and Matthews
  * correlation (binary tasks).
  */
-public final class TextClassificationTask implements Task {
+public final class TextClassificationTask extends CheckpointTask<BertForSequenceClassification> {
 
     /**
      * The texts of one split with integer labels (classification) or float targets (regression, a one-label
@@ -80,13 +79,10 @@ public final class TextClassificationTask implements Task {
         };
     }
 
-    private final BertForSequenceClassification model;
     private final WordPieceTokenizer tokenizer;
     private final Split train;
     private final Split eval;
     private final int sequenceLength;
-    private final List<String> notFromCheckpoint;
-    private final String description;
     private final EncodeOptions options;
     private final Evaluator evaluator;
     private final String primaryMetric;
@@ -100,19 +96,17 @@ public final class TextClassificationTask implements Task {
     public TextClassificationTask(BertForSequenceClassification model, WordPieceTokenizer tokenizer, Split train,
                                   Split eval, int sequenceLength, List<String> notFromCheckpoint, String description,
                                   Evaluator evaluator, String primaryMetric) {
+        super(model, notFromCheckpoint, description);
         if ((train.labels() == null) != (model.numLabels() == 1)) {
             throw new IllegalArgumentException("a regression split needs a one-label model and a classification split "
                     + "a model with several labels (model has " + model.numLabels() + ")");
         }
         this.evaluator = evaluator;
         this.primaryMetric = primaryMetric;
-        this.model = model;
         this.tokenizer = tokenizer;
         this.train = train;
         this.eval = eval;
         this.sequenceLength = sequenceLength;
-        this.notFromCheckpoint = List.copyOf(notFromCheckpoint);
-        this.description = description;
         EncodeOptions defaults = tokenizer.defaultOptions();
         this.options = defaults.truncatedTo(sequenceLength).withPadding(defaults.padding().toLength(sequenceLength));
         int maxPositions = model.bert().config().maxPositionEmbeddings();
@@ -135,11 +129,6 @@ public final class TextClassificationTask implements Task {
                 : tokenizer.encodePairBatch(first, second, options);
         return new BertBatch(indices.length, encoded.sequenceLength(), encoded.flatIds(), encoded.flatTypeIds(),
                 encoded.flatAttentionMask());
-    }
-
-    @Override
-    public Module model() {
-        return model;
     }
 
     public BertForSequenceClassification classifier() {
@@ -196,12 +185,6 @@ public final class TextClassificationTask implements Task {
     }
 
     @Override
-    public List<String> notFromCheckpoint() {
-        return notFromCheckpoint;
-    }
-
-
-    @Override
     public double initialMetricScale() {
         return IlsScheduler.BERT_INITIAL_METRIC_SCALE;
     }
@@ -211,13 +194,4 @@ public final class TextClassificationTask implements Task {
         return model.bert().dropoutStream();
     }
 
-    @Override
-    public String describe() {
-        return description;
-    }
-
-    @Override
-    public void close() {
-        model.close();
-    }
 }
