@@ -38,11 +38,8 @@ final class ActivationOps {
         Checks.dtype(op, "x", x, DType.F32);
         // the node saves x before any overwrite; an exact save holds a second reference, which rules overwriting out
         Node node = Node.recording(x) ? geluNode(x) : null;
-        boolean inPlace = mayOverwrite && x.isSoleOwner();
-        if (inPlace) {
-            SavedSlot.forgetSharedEncodings(x);
-        }
-        Tensor y = inPlace ? x.alias() : Tensor.workspace(device, DType.F32, x.shape(), op);
+        Tensor y = mayOverwrite ? ArithmeticOps.outputOver(x, op)
+                : Tensor.workspace(device, DType.F32, x.shape(), op);
         try (Tensor xd = ArithmeticOps.dense(x)) {
             device.kernels().activations().geluForward(x.numel(), xd.segment(), y.segment());
         }

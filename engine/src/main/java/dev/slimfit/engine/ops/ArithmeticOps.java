@@ -157,6 +157,19 @@ final class ArithmeticOps {
         return g.isSoleOwner() ? g.alias() : Tensor.workspace(g.device(), DType.F32, g.shape(), op);
     }
 
+    /**
+     * Where an elementwise op that was handed {@code x} writes its output: x's own buffer (a new handle on it) when
+     * nothing else holds that buffer — no view, alias or exact save — else a new workspace buffer. Encodings made of
+     * x so far stop being shared with later saves, since they will no longer describe its contents.
+     */
+    static Tensor outputOver(Tensor x, String op) {
+        if (!x.isSoleOwner()) {
+            return Tensor.workspace(x.device(), DType.F32, x.shape(), op);
+        }
+        SavedSlot.forgetSharedEncodings(x);
+        return x.alias();
+    }
+
     /** {@code x} itself as a new handle if contiguous, else a contiguous copy; the caller closes it. */
     static Tensor dense(Tensor x) {
         return x.isContiguous() ? x.alias() : ViewOps.contiguousCopy(x);

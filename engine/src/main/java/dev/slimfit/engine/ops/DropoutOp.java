@@ -5,7 +5,6 @@ import dev.slimfit.engine.Device;
 import dev.slimfit.engine.RandomStream;
 import dev.slimfit.engine.Tensor;
 import dev.slimfit.engine.autograd.Node;
-import dev.slimfit.engine.autograd.SavedSlot;
 
 /**
  * Inverted dropout from a counter-based generator: the node keeps only (seed, offset) and backward regenerates the
@@ -43,11 +42,8 @@ final class DropoutOp {
         long n = x.numel();
         long seed = stream.seed();
         long offset = stream.reserve(n);
-        boolean inPlace = mayOverwrite && x.isSoleOwner();
-        if (inPlace) {
-            SavedSlot.forgetSharedEncodings(x);
-        }
-        Tensor y = inPlace ? x.alias() : Tensor.workspace(device, DType.F32, x.shape(), op);
+        Tensor y = mayOverwrite ? ArithmeticOps.outputOver(x, op)
+                : Tensor.workspace(device, DType.F32, x.shape(), op);
         try (Tensor xd = ArithmeticOps.dense(x)) {
             device.kernels().dropout().forward(n, p, seed, offset, xd.segment(), y.segment());
         }

@@ -54,11 +54,8 @@ final class SoftmaxOp {
                         + " rows of " + cols + ")");
             }
         }
-        boolean inPlace = mayOverwrite && x.isSoleOwner();
-        if (inPlace) {
-            SavedSlot.forgetSharedEncodings(x);
-        }
-        Tensor y = inPlace ? x.alias() : Tensor.workspace(device, DType.F32, x.shape(), op);
+        Tensor y = mayOverwrite ? ArithmeticOps.outputOver(x, op)
+                : Tensor.workspace(device, DType.F32, x.shape(), op);
         try (Tensor xd = ArithmeticOps.dense(x); Tensor md = mask == null ? null : ArithmeticOps.dense(mask)) {
             device.kernels().softmax().forward(rows, cols, scale, xd.segment(), md == null ? null : md.segment(),
                     Math.max(rowsPerMaskRow, 1), y.segment());
