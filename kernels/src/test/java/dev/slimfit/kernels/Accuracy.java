@@ -50,6 +50,42 @@ public final class Accuracy {
         }
     }
 
+    /**
+     * Like {@link #assertClose} but relative to {@code max(‖expected‖₂, scale)}: for a result computed as a sum
+     * of terms that may nearly cancel (a weight that an update carries through 0), float32 rounding is relative to
+     * the terms, so the caller passes the norm of their element-wise absolute sum.
+     */
+    public static void assertCloseAtScale(float[] expected, float[] actual, double scale, double tolerance,
+                                          String what) {
+        double expectedNorm = 0;
+        for (float e : expected) {
+            if (Float.isFinite(e)) {
+                expectedNorm += (double) e * e;
+            }
+        }
+        expectedNorm = Math.sqrt(expectedNorm);
+        double relative = relativeErrorNorm(expected, actual);
+        double error = expectedNorm == 0 ? relative : relative * expectedNorm / Math.max(expectedNorm, scale);
+        if (!(error <= tolerance)) {
+            int worst = worstIndex(expected, actual);
+            fail(what + ": error norm relative to scale " + Math.max(expectedNorm, scale) + " is " + error + " > "
+                    + tolerance + "; worst at [" + worst + "] expected " + expected[worst] + " got " + actual[worst]);
+        }
+    }
+
+    /** {@code ‖Σₜ |termₜ|‖₂}, element-wise: the scale at which a sum of these terms is rounded. */
+    public static double normOfAbsoluteSum(float[]... terms) {
+        double sum = 0;
+        for (int i = 0; i < terms[0].length; i++) {
+            double element = 0;
+            for (float[] term : terms) {
+                element += Math.abs((double) term[i]);
+            }
+            sum += element * element;
+        }
+        return Math.sqrt(sum);
+    }
+
     public static void assertExact(byte[] expected, byte[] actual, String what) {
         assertArrayEquals(expected, actual, what);
     }
