@@ -302,4 +302,43 @@ class BufferReuseTest {
             }
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("devices")
+    void aWeightUsedOnSeveralSlicesAddsEachGradientIntoOneBuffer(Device device) {
+        // a weight far larger than the activations, so that one extra weight-sized buffer shows in the peak
+        int rows = 6;
+        int in = 32;
+        int out = 48;
+        float[] input = random.uniform(rows * in, -1, 1);
+        float[] weight = random.uniform(out * in, -1, 1);
+        float[] upstream = random.uniform(rows * out, -1, 1);
+        float[][] gradients = new float[2][];
+        long[] backwardPeaks = new long[2];
+        MemoryLedger ledger = device.ledger();
+        for (int slices = 1; slices <= 3; slices += 2) {
+            try (Scope scope = Scope.open()) {
+                Tensor w = Tensor.of(device, weight, out, in).requiresGrad(true);
+                Tensor x = Tensor.of(device, input, rows, in);
+                Tensor g = Tensor.of(device, upstream, rows, out);
+                Tensor[] parts = new Tensor[slices];
+                for (int s = 0; s < slices; s++) {
+                    parts[s] = Ops.linear(Ops.narrow(x, 0, s * rows / slices, rows / slices), w, null);
+                }
+                Tensor loss = Ops.sum(Ops.mul(slices == 1 ? parts[0] : Ops.concat(0, parts), g));
+                ledger.resetPeaks();
+                long start = ledger.liveTotal();
+                Autograd.backward(loss);
+                backwardPeaks[slices / 2] = ledger.peakTotal() - start;
+                gradients[slices / 2] = w.grad().toFloatArray();
+                w.releaseGrad();
+            }
+        }
+        assertArrayEquals(gradients[0], gradients[1], 1e-5f, "three slices sum to the whole batch's gradient");
+        long weightBytes = (long) out * in * Float.BYTES;
+        long upstreamBytes = (long) rows * out * Float.BYTES;
+        assertTrue(backwardPeaks[1] < 3 * weightBytes / 2 + upstreamBytes,
+                "slices after the first add into the gradient instead of a buffer of their own: backward peak "
+                        + backwardPeaks[1] + " bytes (one slice: " + backwardPeaks[0] + "), weight " + weightBytes);
+    }
 }

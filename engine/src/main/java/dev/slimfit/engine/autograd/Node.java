@@ -81,6 +81,23 @@ public abstract class Node {
         return leaves[i];
     }
 
+    /**
+     * The gradient buffer that input {@code i}, a trainable leaf, already holds from an earlier use in this backward
+     * pass (a weight applied slice by slice), or null. A backward may add its contribution straight into it (a GEMM
+     * with β = 1) and return null for that input: the sum is the same, without a workspace buffer of the weight's
+     * size per use.
+     */
+    protected final Tensor accumulatedLeafGradient(int i) {
+        Tensor leaf = leaves[i];
+        if (leaf == null || !needsGrad[i]) {
+            return null;
+        }
+        Tensor grad = leaf.grad();
+        boolean usable = grad != null && !grad.isClosed() && grad.isContiguous() && grad.shape().equals(leaf.shape())
+                && grad.isSoleOwner();
+        return usable ? grad : null;
+    }
+
     /** The module path ({@link Names}) at which the op ran. */
     public String path() {
         return path;
@@ -127,7 +144,8 @@ public abstract class Node {
 
     /**
      * Gradients of the inputs from the gradient of the output. Runs with recording off. Returned tensors are new
-     * (the caller closes them); entries for inputs that need no gradient are null. An implementation may close
+     * (the caller closes them); entries for inputs that need no gradient are null, and so are those the backward
+     * added directly into {@link #accumulatedLeafGradient}. An implementation may close
      * {@code gradOutput} as soon as it no longer needs it (closing is idempotent), to free its buffer sooner.
      */
     protected abstract Tensor[] backward(Tensor gradOutput);

@@ -425,13 +425,19 @@ final class MatMulOps {
                 }
                 if (needsGrad(1)) {
                     try (Tensor x = savedInput.get(); Tensor xd = ArithmeticOps.dense(x)) {
-                        gw = Tensor.workspace(device, DType.F32, Shape.of(outFeatures, in), "linear.gradWeight");
-                        if (rows == 0) {
+                        // a weight used before (the feed-forward block's token slices) adds into its gradient
+                        Tensor accumulated = accumulatedLeafGradient(1);
+                        if (accumulated == null) {
+                            gw = Tensor.workspace(device, DType.F32, Shape.of(outFeatures, in), "linear.gradWeight");
+                        }
+                        Tensor target = accumulated != null ? accumulated : gw;
+                        float beta = accumulated != null ? 1f : 0f;
+                        if (rows == 0 && accumulated == null) {
                             device.kernels().elementwise().fill(gw.numel(), 0f, gw.segment());
-                        } else if (gw.numel() > 0) {
-                            // dW [out, in] = dYᵀ [out, rows] · X [rows, in]
+                        } else if (rows > 0 && target.numel() > 0) {
+                            // dW [out, in] = dYᵀ [out, rows] · X [rows, in] (+ dW so far)
                             device.kernels().gemm().gemm(true, false, outFeatures, in, rows, 1f, g2.segment(),
-                                    outFeatures, xd.segment(), in, 0f, gw.segment(), in);
+                                    outFeatures, xd.segment(), in, beta, target.segment(), in);
                         }
                     }
                 }
