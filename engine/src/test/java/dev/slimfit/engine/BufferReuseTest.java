@@ -341,4 +341,56 @@ class BufferReuseTest {
                 "slices after the first add into the gradient instead of a buffer of their own: backward peak "
                         + backwardPeaks[1] + " bytes (one slice: " + backwardPeaks[0] + "), weight " + weightBytes);
     }
+
+    @ParameterizedTest
+    @MethodSource("devices")
+    void matmulGradientsTakeTheirOperandsLayoutSoHeadsMergeBackWithoutACopy(Device device) {
+        // V [B, H, S, d] and Kᵀ [B, H, d, S] as attention splits them from [B, S, H·d]
+        assertGradientKeepsTheSplitLayout(device, new int[] {0, 2, 1, 3}, "V");
+        assertGradientKeepsTheSplitLayout(device, new int[] {0, 2, 3, 1}, "Kᵀ");
+    }
+
+    private void assertGradientKeepsTheSplitLayout(Device device, int[] split, String what) {
+        int batch = 3;
+        int heads = 4;
+        int seq = 8;
+        int headDim = 6;
+        float[] projected = random.uniform(batch * seq * heads * headDim, -1, 1);
+        int[] splitDims = new int[4];
+        int[] unsplit = {batch, seq, heads, headDim};
+        for (int i = 0; i < 4; i++) {
+            splitDims[i] = unsplit[split[i]];
+        }
+        float[] left = random.uniform(batch * heads * seq * splitDims[2], -1, 1);
+        float[] upstream = random.uniform(batch * heads * seq * splitDims[3], -1, 1);
+        float[] splitValues;
+        try (Scope scope = Scope.open()) {
+            splitValues = Ops.contiguous(Ops.permute(Tensor.of(device, projected, unsplit), split)).toFloatArray();
+        }
+        MemoryLedger ledger = device.ledger();
+        float[][] gradients = new float[2][];
+        long[] backwardAllocations = new long[2];
+        for (int asView = 0; asView < 2; asView++) {
+            try (Scope scope = Scope.open()) {
+                Tensor a = Tensor.of(device, left, batch, heads, seq, splitDims[2]).requiresGrad(true);
+                Tensor g = Tensor.of(device, upstream, batch, heads, seq, splitDims[3]);
+                // the view split from [B, S, H·d], or the same numbers already in the split order
+                Tensor leaf = asView == 1
+                        ? Tensor.of(device, projected, batch, seq, heads * headDim).requiresGrad(true)
+                        : Tensor.of(device, splitValues, splitDims).requiresGrad(true);
+                Tensor b = asView == 1 ? Ops.permute(Ops.reshape(leaf, unsplit), split) : leaf;
+                Tensor loss = Ops.sum(Ops.mul(Ops.matmul(a, b), g));
+                long start = ledger.allocations();
+                Autograd.backward(loss);
+                backwardAllocations[asView] = ledger.allocations() - start;
+                Tensor grad = asView == 1 ? Ops.permute(Ops.reshape(leaf.grad(), unsplit), split) : leaf.grad();
+                gradients[asView] = Ops.contiguous(grad).toFloatArray();
+                leaf.releaseGrad();
+                a.releaseGrad();
+            }
+        }
+        assertArrayEquals(gradients[0], gradients[1], "d" + what + " is the same in either layout");
+        assertEquals(backwardAllocations[0], backwardAllocations[1], "d" + what + " written in [B, S, H, d] order: "
+                + "merging the heads back into [B, S, H·d] allocates no copy");
+    }
 }

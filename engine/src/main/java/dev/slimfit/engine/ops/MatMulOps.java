@@ -39,6 +39,9 @@ final class MatMulOps {
                 private final SavedSlot savedA = needsGrad(1) ? save(a, kindA, b.isLeaf()) : null;
                 private final Shape shapeA = a.shape();
                 private final Shape shapeB = b.shape();
+                // each gradient is laid out like its operand, so the views that made the operand lead back freely
+                private final long[] stridesA = a.strides();
+                private final long[] stridesB = b.strides();
 
                 private final boolean leftLarger = a.numel() > b.numel();
 
@@ -92,12 +95,12 @@ final class MatMulOps {
                     if (savedB == null) {
                         return null;
                     }
-                    Tensor sliced = productDecodingSlices(g, savedB, shapeB, true, "matmul.gradA");
+                    Tensor sliced = productDecodingSlices(g, savedB, shapeB, true, stridesA, "matmul.gradA");
                     if (sliced != null) {
                         return sliced;
                     }
                     try (Tensor bv = savedB.get(); Tensor bt = ViewOps.transpose(bv, -1, -2)) {
-                        return product(g, bt, "matmul.gradA");
+                        return productLaidOut(g, bt, shapeA, stridesA, "matmul.gradA");
                     }
                 }
 
@@ -106,13 +109,17 @@ final class MatMulOps {
                     if (savedA == null) {
                         return null;
                     }
-                    Tensor sliced = sharedRight ? null
-                            : productDecodingSlices(g, savedA, shapeA, false, "matmul.gradB");
+                    if (sharedRight) {
+                        try (Tensor av = savedA.get()) {
+                            return gradientOfSharedRight(av, g);
+                        }
+                    }
+                    Tensor sliced = productDecodingSlices(g, savedA, shapeA, false, stridesB, "matmul.gradB");
                     if (sliced != null) {
                         return sliced;
                     }
-                    try (Tensor av = savedA.get()) {
-                        return gradientOfRight(av, g, sharedRight);
+                    try (Tensor av = savedA.get(); Tensor at = ViewOps.transpose(av, -1, -2)) {
+                        return productLaidOut(at, g, shapeB, stridesB, "matmul.gradB");
                     }
                 }
             };
@@ -172,7 +179,19 @@ final class MatMulOps {
         return out;
     }
 
-    /** {@code a @ b} written into {@code out}, contiguous and of the product's shape; not recorded. */
+    /** {@code a @ b} (of {@code shape}) into a new workspace tensor laid out like {@code strides}; not recorded. */
+    private static Tensor productLaidOut(Tensor a, Tensor b, Shape shape, long[] strides, String op) {
+        Tensor out = ViewOps.emptyLaidOutLike(a.device(), shape, strides, op);
+        try {
+            productInto(a, b, out, op);
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
+        }
+        return out;
+    }
+
+    /** {@code a @ b} written into {@code out} of the product's shape, in any layout GEMM can write; not recorded. */
     private static void productInto(Tensor a, Tensor b, Tensor out, String op) {
         Device device = a.device();
         int rank = a.rank();
@@ -183,10 +202,13 @@ final class MatMulOps {
             return;
         }
         if (k == 0) {
-            device.kernels().elementwise().fill(out.numel(), 0f, out.segment());
+            try (Tensor zeros = Tensor.workspace(device, DType.F32, out.shape(), op)) {
+                device.kernels().elementwise().fill(zeros.numel(), 0f, zeros.segment());
+                ViewOps.copyInto(zeros, out);
+            }
             return;
         }
-        if (b.rank() == 2 && rank > 2) {
+        if (b.rank() == 2 && rank > 2 && out.isContiguous()) {
             // one tall GEMM instead of a batch: [batch·m, k] @ [k, n]
             long rows = a.numel() / k;
             Checks.fits(op, "rows", rows);
@@ -209,7 +231,7 @@ final class MatMulOps {
      * split an encoding's granule); the caller then decodes whole.
      */
     private static Tensor productDecodingSlices(Tensor g, SavedSlot saved, Shape savedShape, boolean savedOnRight,
-                                                String op) {
+                                                long[] outLayout, String op) {
         int rank = savedShape.rank();
         if (saved.isExact() || rank < 3 || g.rank() != rank || savedShape.dim(0) < 2) {
             return null;
@@ -227,7 +249,7 @@ final class MatMulOps {
         } else {
             outDims[rank - 2] = savedShape.dim(-1);
         }
-        Tensor out = Tensor.workspace(g.device(), DType.F32, Shape.of(outDims), op);
+        Tensor out = ViewOps.emptyLaidOutLike(g.device(), Shape.of(outDims), outLayout, op);
         try (Tensor buffer = Tensor.workspace(g.device(), DType.F32, savedShape.withDim(0, perSlice),
                 op + ".decodedSlice")) {
             for (int start = 0; start < examples; start += perSlice) {
@@ -253,6 +275,25 @@ final class MatMulOps {
     }
 
     private static void gemm(Tensor a, Tensor b, Tensor out, int m, int n, int k, int batch) {
+        MatrixOperand co = MatrixOperand.of(out);
+        boolean sharedRight = b.rank() == 2 && a.rank() > 2;
+        if (co != null && co.transposed() && !sharedRight) {
+            // a column-major output (the gradient of a transposed operand, such as attention's Kᵀ, laid out like
+            // it): Cᵀ = Bᵀ·Aᵀ is row-major
+            try (Tensor at = ViewOps.transpose(a, -1, -2); Tensor bt = ViewOps.transpose(b, -1, -2);
+                 Tensor ct = ViewOps.transpose(out, -1, -2)) {
+                gemm(bt, at, ct, n, m, k, batch);
+            }
+            return;
+        }
+        if (co == null || co.transposed()) {
+            // not a layout GEMM writes: compute row-major, then copy into place
+            try (Tensor dense = Tensor.workspace(out.device(), DType.F32, out.shape(), "matmul.output")) {
+                gemm(a, b, dense, m, n, k, batch);
+                ViewOps.copyInto(dense, out);
+            }
+            return;
+        }
         MatrixOperand ao = MatrixOperand.of(a);
         MatrixOperand bo = MatrixOperand.of(b);
         Tensor ac = null;
@@ -268,12 +309,20 @@ final class MatMulOps {
             }
             if (batch == 1) {
                 out.device().kernels().gemm().gemm(ao.transposed(), bo.transposed(), m, n, k, 1f, ao.base(), ao.ld(),
-                        bo.base(), bo.ld(), 0f, out.segment(), n);
+                        bo.base(), bo.ld(), 0f, co.base(), co.ld());
                 return;
             }
             boolean sharedB = b.rank() == 2;
             // a two-level batch (heads within examples) runs as one strided batch per outer group
-            int inner = ao.outer() > 1 ? ao.batch() : !sharedB && bo.outer() > 1 ? bo.batch() : batch;
+            int inner = ao.outer() > 1 ? ao.batch() : !sharedB && bo.outer() > 1 ? bo.batch()
+                    : co.outer() > 1 ? co.batch() : batch;
+            if (!co.splitsInto(inner)) {
+                try (Tensor dense = Tensor.workspace(out.device(), DType.F32, out.shape(), "matmul.output")) {
+                    gemm(a, b, dense, m, n, k, batch);
+                    ViewOps.copyInto(dense, out);
+                }
+                return;
+            }
             if (!ao.splitsInto(inner)) {
                 ac = ViewOps.contiguousCopy(a);
                 ao = MatrixOperand.of(ac);
@@ -285,12 +334,12 @@ final class MatMulOps {
             long strideB = sharedB ? 0 : bo.batchStride();
             long groupA = ao.groupStride(inner);
             long groupB = sharedB ? 0 : bo.groupStride(inner);
-            long matrixC = (long) m * n;
+            long groupC = co.groupStride(inner);
             for (int group = 0; group < batch / inner; group++) {
                 out.device().kernels().gemm().gemmStridedBatched(ao.transposed(), bo.transposed(), m, n, k, 1f,
                         elementsFrom(ao.base(), group * groupA), ao.ld(), ao.batchStride(),
                         elementsFrom(bo.base(), group * groupB), bo.ld(), strideB, 0f,
-                        elementsFrom(out.segment(), group * inner * matrixC), n, matrixC, inner);
+                        elementsFrom(co.base(), group * groupC), co.ld(), co.batchStride(), inner);
             }
         } finally {
             if (ac != null) {
@@ -307,19 +356,14 @@ final class MatMulOps {
         return offset == 0 ? segment : segment.asSlice(offset * Float.BYTES);
     }
 
-    /** Gradient of the right operand: {@code Aᵀ · dC}, summed over the batch when B was shared by it. */
-    private static Tensor gradientOfRight(Tensor a, Tensor g, boolean sharedRight) {
-        if (sharedRight) {
-            int k = a.dim(-1);
-            int n = g.dim(-1);
-            long rows = a.numel() / Math.max(k, 1);
-            try (Tensor a2 = ViewOps.reshape(a, (int) rows, k); Tensor g2 = ViewOps.reshape(g, (int) rows, n);
-                 Tensor at = ViewOps.transpose(a2, 0, 1)) {
-                return product(at, g2, "matmul.gradB");
-            }
-        }
-        try (Tensor at = ViewOps.transpose(a, -1, -2)) {
-            return product(at, g, "matmul.gradB");
+    /** Gradient of a right operand shared by the batch: {@code Aᵀ · dC} summed over the batch, one tall product. */
+    private static Tensor gradientOfSharedRight(Tensor a, Tensor g) {
+        int k = a.dim(-1);
+        int n = g.dim(-1);
+        long rows = a.numel() / Math.max(k, 1);
+        try (Tensor a2 = ViewOps.reshape(a, (int) rows, k); Tensor g2 = ViewOps.reshape(g, (int) rows, n);
+             Tensor at = ViewOps.transpose(a2, 0, 1)) {
+            return product(at, g2, "matmul.gradB");
         }
     }
 

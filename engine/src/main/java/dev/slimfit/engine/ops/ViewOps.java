@@ -216,6 +216,50 @@ final class ViewOps {
         return out;
     }
 
+    /**
+     * A new workspace tensor of {@code shape} whose memory order follows {@code referenceStrides} when they describe a
+     * dense permutation (every element once, no gaps), else row-major. For a gradient laid out like its operand: the
+     * views that led to the operand (attention's heads split from [B, S, H·d]) then lead back without a copy.
+     */
+    static Tensor emptyLaidOutLike(Device device, Shape shape, long[] referenceStrides, String owner) {
+        int rank = shape.rank();
+        Integer[] order = new Integer[rank];
+        for (int i = 0; i < rank; i++) {
+            order[i] = i;
+        }
+        // outermost first; a stable sort keeps ties (size-1 axes) in their axis order
+        Arrays.sort(order, (x, y) -> Long.compare(referenceStrides[y], referenceStrides[x]));
+        boolean permuted = false;
+        long expected = 1;
+        for (int i = rank - 1; i >= 0; i--) {
+            int axis = order[i];
+            permuted |= axis != i;
+            if (shape.dim(axis) == 1) {
+                continue;
+            }
+            if (referenceStrides[axis] != expected) {
+                return Tensor.workspace(device, DType.F32, shape, owner);
+            }
+            expected *= shape.dim(axis);
+        }
+        if (!permuted) {
+            return Tensor.workspace(device, DType.F32, shape, owner);
+        }
+        int[] memoryDims = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            memoryDims[i] = shape.dim(order[i]);
+        }
+        Shape memoryShape = Shape.of(memoryDims);
+        long[] memoryStrides = memoryShape.contiguousStrides();
+        long[] strides = new long[rank];
+        for (int i = 0; i < rank; i++) {
+            strides[order[i]] = memoryStrides[i];
+        }
+        try (Tensor base = Tensor.workspace(device, DType.F32, memoryShape, owner)) {
+            return base.view(shape, strides, 0);
+        }
+    }
+
     /** A row-major workspace copy of any view (not recorded). */
     static Tensor contiguousCopy(Tensor x) {
         Device device = x.device();
