@@ -393,4 +393,66 @@ class BufferReuseTest {
         assertEquals(backwardAllocations[0], backwardAllocations[1], "d" + what + " written in [B, S, H, d] order: "
                 + "merging the heads back into [B, S, H·d] allocates no copy");
     }
+
+    @ParameterizedTest
+    @MethodSource("devices")
+    void contextWrittenOverAnEncodedValueAgreesWithMatmulAndTakesNoNewBuffer(Device device) {
+        int batch = 3;
+        int heads = 4;
+        int seq = 8;
+        int headDim = 6;
+        float[] probabilities = random.uniform(batch * heads * seq * seq, 0, 1);
+        float[] projected = random.uniform(batch * seq * heads * headDim, -1, 1);
+        float[] upstream = random.uniform(batch * heads * seq * headDim, -1, 1);
+        MemoryLedger ledger = device.ledger();
+        for (Codec codec : List.of(new Codec.FixedInt8(4), Codec.NONE)) {
+            float[][] results = new float[2][];
+            long[] newBytes = new long[2];
+            for (int consuming = 0; consuming < 2; consuming++) {
+                try (Scope scope = Scope.open();
+                     SavePolicy.Installed policy = encodeAs(SaveKinds.ATTENTION_VALUE, codec)) {
+                    Tensor p = Tensor.of(device, probabilities, batch, heads, seq, seq).requiresGrad(true);
+                    Tensor x = Tensor.of(device, projected, batch, seq, heads * headDim).requiresGrad(true);
+                    // V as attention makes it: a fresh buffer split into heads, the permuted view its only handle
+                    Tensor v;
+                    try (Tensor h = Ops.scale(x, 1f); Tensor split = Ops.reshape(h, batch, seq, heads, headDim)) {
+                        v = Ops.permute(split, 0, 2, 1, 3);
+                    }
+                    long before = ledger.liveTotal();
+                    Tensor context = consuming == 1
+                            ? Ops.matmulConsumingRight(p, v, SaveKinds.SOFTMAX_OUTPUT, SaveKinds.ATTENTION_VALUE)
+                            : Ops.matmul(p, v, SaveKinds.SOFTMAX_OUTPUT, SaveKinds.ATTENTION_VALUE);
+                    newBytes[consuming] = ledger.liveTotal() - before;
+                    float[] out = Ops.contiguous(context).toFloatArray();
+                    Autograd.backward(Ops.sum(Ops.mul(context, Tensor.of(device, upstream, context.dims()))));
+                    float[] dx = x.grad().toFloatArray();
+                    float[] dp = p.grad().toFloatArray();
+                    results[consuming] = concat(out, dx, dp);
+                    x.releaseGrad();
+                    p.releaseGrad();
+                }
+            }
+            assertArrayEquals(results[0], results[1], codec.label() + ": context and both gradients");
+            long contextBytes = (long) batch * heads * seq * headDim * Float.BYTES;
+            if (codec == Codec.NONE) {
+                assertEquals(newBytes[0], newBytes[1], "exact save: V is kept for backward, the context is new");
+            } else {
+                assertEquals(newBytes[0] - contextBytes, newBytes[1], codec.label() + ": the context takes V's buffer");
+            }
+        }
+    }
+
+    private static float[] concat(float[]... parts) {
+        int length = 0;
+        for (float[] part : parts) {
+            length += part.length;
+        }
+        float[] all = new float[length];
+        int at = 0;
+        for (float[] part : parts) {
+            System.arraycopy(part, 0, all, at, part.length);
+            at += part.length;
+        }
+        return all;
+    }
 }

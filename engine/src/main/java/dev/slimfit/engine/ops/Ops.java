@@ -65,12 +65,22 @@ public final class Ops {
 
     // products
     public static Tensor matmul(Tensor a, Tensor b) {
-        return MatMulOps.matmul(a, b, SaveKinds.MATMUL_OPERAND, SaveKinds.MATMUL_OPERAND);
+        return MatMulOps.matmul(a, b, SaveKinds.MATMUL_OPERAND, SaveKinds.MATMUL_OPERAND, false);
     }
 
     /** A matmul whose operands are announced to the save policy as {@code kindA} and {@code kindB}. */
     public static Tensor matmul(Tensor a, Tensor b, String kindA, String kindB) {
-        return MatMulOps.matmul(a, b, kindA, kindB);
+        return MatMulOps.matmul(a, b, kindA, kindB, false);
+    }
+
+    /**
+     * {@link #matmul(Tensor, Tensor, String, String)} that closes {@code b} and, when the product has b's shape and
+     * nothing else holds b's buffer, writes the product over it in b's layout (attention's context over V).
+     */
+    public static Tensor matmulConsumingRight(Tensor a, Tensor b, String kindA, String kindB) {
+        try (b) {
+            return MatMulOps.matmul(a, b, kindA, kindB, true);
+        }
     }
 
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {

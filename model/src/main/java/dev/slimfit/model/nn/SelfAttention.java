@@ -79,8 +79,10 @@ public final class SelfAttention extends Module {
             Tensor context;
             Tensor projectedValues = value.forward(x);
             Tensor keptValues = dropoutOnValues ? dropout.forwardConsuming(projectedValues, training) : projectedValues;
-            try (kept; Tensor v = splitHeads(keptValues, batch, seq, false)) {
-                context = Ops.matmul(kept, v, probabilitiesKind(), SaveKinds.ATTENTION_VALUE);
+            try (kept) {
+                // the context may take V's buffer (when V is saved encoded), in V's [B, S, H, d] order
+                context = Ops.matmulConsumingRight(kept, splitHeads(keptValues, batch, seq, false),
+                        probabilitiesKind(), SaveKinds.ATTENTION_VALUE);
             }
             Tensor merged = Intermediates.consume(context, c -> Ops.permute(c, 0, 2, 1, 3));
             return Intermediates.consume(merged, m -> Ops.reshape(m, batch, seq, hidden));
