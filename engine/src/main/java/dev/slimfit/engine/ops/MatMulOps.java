@@ -135,7 +135,7 @@ final class MatMulOps {
 
     /** Whether the product has b's shape, b's layout is one GEMM can write, and nothing else holds b's buffer. */
     private static boolean canWriteOverRight(Tensor a, Tensor b) {
-        if (a.rank() != b.rank() || b.rank() < 3 || a.dim(-2) != b.dim(-2) || !b.isSoleOwner()) {
+        if (a.rank() != b.rank() || b.rank() < 3 || a.dim(-2) != b.dim(-2) || !b.isOnlyHandleOnBuffer()) {
             return false;
         }
         MatrixOperand layout = MatrixOperand.of(b);
