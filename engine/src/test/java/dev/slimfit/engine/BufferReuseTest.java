@@ -458,4 +458,76 @@ class BufferReuseTest {
         }
         return all;
     }
+
+    @ParameterizedTest
+    @MethodSource("devices")
+    void valueGradientTakesTheContextGradientsBufferWhenBothOperandsAreEncoded(Device device) {
+        // one example's probabilities (4·256·256) fill a decode slice, so the backward goes example by example
+        int batch = 3;
+        int heads = 4;
+        int seq = 256;
+        int headDim = 8;
+        float[] logits = random.uniform(batch * heads * seq * seq, -3, 3);
+        float[] values = random.uniform(batch * heads * seq * headDim, -1, 1);
+        float[] upstream = random.uniform(batch * heads * seq * headDim, -1, 1);
+        MemoryLedger ledger = device.ledger();
+        long valueBytes = (long) batch * heads * seq * headDim * Float.BYTES;
+        for (boolean encoded : new boolean[] {true, false}) {
+            try (Scope scope = Scope.open();
+                 SavePolicy.Installed policy = SavePolicy.use(site -> !encoded ? Codec.NONE
+                         : site.kind().equals(SaveKinds.SOFTMAX_OUTPUT) ? new Codec.FixedUint8()
+                         : site.kind().equals(SaveKinds.ATTENTION_VALUE) ? new Codec.FixedInt8(4) : Codec.NONE)) {
+                // P from a softmax, as in attention: the softmax holds P's encoding too, so the product's backward
+                // computes dP first (releasing V) and dC is free to be overwritten when dV comes
+                Tensor scores = Tensor.of(device, logits, batch, heads, seq, seq).requiresGrad(true);
+                Tensor p = Ops.softmax(scores);
+                float[] probabilities = p.toFloatArray();
+                Tensor v = Tensor.of(device, values, batch, heads, seq, headDim).requiresGrad(true);
+                Tensor context = Ops.matmul(p, v, SaveKinds.SOFTMAX_OUTPUT, SaveKinds.ATTENTION_VALUE);
+                Tensor loss = Ops.sum(Ops.mul(context, Tensor.of(device, upstream, context.dims())));
+                ledger.resetPeaks();
+                Autograd.backward(loss);
+                long gradBPeak = ledger.snapshot().owners(Category.WORKSPACE).stream()
+                        .filter(o -> o.owner().equals("matmul.gradB")).mapToLong(LedgerSnapshot.OwnerUsage::peak)
+                        .max().orElse(0);
+                // the reference: dV = Pᵀ·dC from the probabilities as saved (decoded), in double
+                float[] savedP = encoded ? roundTrip(device, new Codec.FixedUint8(), probabilities, p.dims())
+                        : probabilities;
+                float[] expected = new float[values.length];
+                for (int m = 0; m < batch * heads; m++) {
+                    for (int j = 0; j < seq; j++) {
+                        for (int d = 0; d < headDim; d++) {
+                            double sum = 0;
+                            for (int i = 0; i < seq; i++) {
+                                sum += (double) savedP[(m * seq + i) * seq + j] * upstream[(m * seq + i) * headDim + d];
+                            }
+                            expected[(m * seq + j) * headDim + d] = (float) sum;
+                        }
+                    }
+                }
+                float[] actual = v.grad().toFloatArray();
+                for (int i = 0; i < expected.length; i++) {
+                    assertEquals(expected[i], actual[i], 1e-4, "dV[" + i + "], encoded " + encoded);
+                }
+                if (encoded) {
+                    assertTrue(gradBPeak <= valueBytes / batch, "dV is written over dC one example at a time: "
+                            + gradBPeak + " bytes under matmul.gradB, dV is " + valueBytes);
+                } else {
+                    assertEquals(valueBytes, gradBPeak, "exact saves: dV is a buffer of its own");
+                }
+                scores.releaseGrad();
+                v.releaseGrad();
+            }
+        }
+    }
+
+    private static float[] roundTrip(Device device, Codec codec, float[] values, int[] dims) {
+        try (Scope scope = Scope.open(); SavePolicy.Installed policy = SavePolicy.use(site -> codec)) {
+            Tensor x = Tensor.of(device, values, dims);
+            SavedSlot slot = SavedSlot.save(x, new SaveSite(SaveKinds.SOFTMAX_OUTPUT, "test", false));
+            try (slot; Tensor decoded = slot.get()) {
+                return decoded.toFloatArray();
+            }
+        }
+    }
 }

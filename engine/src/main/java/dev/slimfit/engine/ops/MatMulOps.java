@@ -74,13 +74,14 @@ final class MatMulOps {
                     Tensor gb = null;
                     try {
                         if (rightFirst) {
-                            gb = gradientB(g);
+                            gb = gradientB(g, false);
                             close(savedA);
                         }
                         ga = gradientA(g);
                         close(savedB);
                         if (!rightFirst) {
-                            gb = gradientB(g);
+                            // dC is not read after this product: dB may take its buffer
+                            gb = gradientB(g, true);
                             close(savedA);
                         }
                         return new Tensor[] {ga, gb};
@@ -96,7 +97,7 @@ final class MatMulOps {
                     if (savedB == null) {
                         return null;
                     }
-                    Tensor sliced = productDecodingSlices(g, savedB, shapeB, true, stridesA, "matmul.gradA");
+                    Tensor sliced = productDecodingSlices(g, savedB, shapeB, true, stridesA, false, "matmul.gradA");
                     if (sliced != null) {
                         return sliced;
                     }
@@ -105,8 +106,8 @@ final class MatMulOps {
                     }
                 }
 
-                /** dB = Aᵀ · dC. */
-                private Tensor gradientB(Tensor g) {
+                /** dB = Aᵀ · dC; written over dC's buffer when {@code lastUseOfG} allows it (see below). */
+                private Tensor gradientB(Tensor g, boolean lastUseOfG) {
                     if (savedA == null) {
                         return null;
                     }
@@ -115,7 +116,10 @@ final class MatMulOps {
                             return gradientOfSharedRight(av, g);
                         }
                     }
-                    Tensor sliced = productDecodingSlices(g, savedA, shapeA, false, stridesB, "matmul.gradB");
+                    // attention's dV = Pᵀ·dC has dC's shape and, both split from [B, S, H·d], its layout: when nothing
+                    // else holds dC, dV takes its place (12 MiB fewer next to dP at BERT-base, batch 32)
+                    boolean overG = lastUseOfG && g.isOnlyHandleOnBuffer() && shapeB.equals(g.shape());
+                    Tensor sliced = productDecodingSlices(g, savedA, shapeA, false, stridesB, overG, "matmul.gradB");
                     if (sliced != null) {
                         return sliced;
                     }
@@ -267,10 +271,12 @@ final class MatMulOps {
      * dimension at a time into a small buffer, and each slice's product is written into its part of the result,
      * so the full decoded operand never exists (attention at BERT-base, batch 32: 12 MiB for V, 24 MiB for the
      * probabilities). Returns null when that cannot be done (an exact or unbatched operand, or slices that would
-     * split an encoding's granule); the caller then decodes whole.
+     * split an encoding's granule); the caller then decodes whole. With {@code overG} (g is not needed afterwards,
+     * nothing else holds it, and the result has its shape) each slice's product goes through a buffer of the slice's
+     * size and then over the slice of g it was computed from, and the result is g's buffer.
      */
     private static Tensor productDecodingSlices(Tensor g, SavedSlot saved, Shape savedShape, boolean savedOnRight,
-                                                long[] outLayout, String op) {
+                                                long[] outLayout, boolean overG, String op) {
         int rank = savedShape.rank();
         if (saved.isExact() || rank < 3 || g.rank() != rank || savedShape.dim(0) < 2) {
             return null;
@@ -288,21 +294,30 @@ final class MatMulOps {
         } else {
             outDims[rank - 2] = savedShape.dim(-1);
         }
-        Tensor out = ViewOps.emptyLaidOutLike(g.device(), Shape.of(outDims), outLayout, op);
+        Shape outShape = Shape.of(outDims);
+        Tensor out = overG ? g.alias() : ViewOps.emptyLaidOutLike(g.device(), outShape, outLayout, op);
         try (Tensor buffer = Tensor.workspace(g.device(), DType.F32, savedShape.withDim(0, perSlice),
-                op + ".decodedSlice")) {
+                op + ".decodedSlice");
+             Tensor sliceOut = overG ? Tensor.workspace(g.device(), DType.F32, outShape.withDim(0, perSlice), op)
+                     : null) {
             for (int start = 0; start < examples; start += perSlice) {
                 int length = Math.min(perSlice, examples - start);
                 Shape sliceShape = savedShape.withDim(0, length);
+                Shape outSliceShape = outShape.withDim(0, length);
                 try (Tensor decoded = buffer.view(sliceShape, sliceShape.contiguousStrides(), 0);
                      Tensor decodedT = ViewOps.transpose(decoded, -1, -2);
                      Tensor gSlice = ViewOps.narrow(g, 0, start, length);
-                     Tensor outSlice = ViewOps.narrow(out, 0, start, length)) {
+                     Tensor outSlice = ViewOps.narrow(out, 0, start, length);
+                     Tensor target = overG ? sliceOut.view(outSliceShape, outSliceShape.contiguousStrides(), 0)
+                             : outSlice.alias()) {
                     saved.decodeRangeInto(start * perExample, length * perExample, decoded);
                     if (savedOnRight) {
-                        productInto(gSlice, decodedT, outSlice, op);
+                        productInto(gSlice, decodedT, target, op);
                     } else {
-                        productInto(decodedT, gSlice, outSlice, op);
+                        productInto(decodedT, gSlice, target, op);
+                    }
+                    if (overG) {
+                        ViewOps.copyInto(target, outSlice);
                     }
                 }
             }
