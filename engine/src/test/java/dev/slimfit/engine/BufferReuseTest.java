@@ -530,4 +530,56 @@ class BufferReuseTest {
             }
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("devices")
+    void linearsAddTheirInputGradientIntoWhatTheInputCollectedBefore(Device device) {
+        int rows = 10;
+        int in = 12;
+        int out = 7;
+        float[] input = random.uniform(rows * in, -1, 1);
+        float[] w1 = random.uniform(out * in, -1, 1);
+        float[] w2 = random.uniform(out * in, -1, 1);
+        float[] gate = random.uniform(rows * out, -1, 1);
+        float[] upstream = random.uniform(rows * in, -1, 1);
+        float[] back = random.uniform(out * in, -1, 1);
+        // dX = U + ((U·Mᵀ) ⊙ H)·(W1 + W2), in double
+        double[] expected = new double[rows * in];
+        for (int r = 0; r < rows; r++) {
+            for (int o = 0; o < out; o++) {
+                double dBranch = 0;
+                for (int c = 0; c < in; c++) {
+                    dBranch += (double) upstream[r * in + c] * back[o * in + c];
+                }
+                double dSum = dBranch * gate[r * out + o];
+                for (int c = 0; c < in; c++) {
+                    expected[r * in + c] += dSum * ((double) w1[o * in + c] + w2[o * in + c]);
+                }
+            }
+            for (int c = 0; c < in; c++) {
+                expected[r * in + c] += upstream[r * in + c];
+            }
+        }
+        MemoryLedger ledger = device.ledger();
+        try (Scope scope = Scope.open()) {
+            Tensor leaf = Tensor.of(device, input, rows, in).requiresGrad(true);
+            // like a layer input: it feeds two projections and a residual, whose gradient arrives first
+            Tensor x = Ops.scale(leaf, 1f);
+            Tensor branch = Ops.mul(Ops.add(Ops.linear(x, Tensor.of(device, w1, out, in), null),
+                    Ops.linear(x, Tensor.of(device, w2, out, in), null)), Tensor.of(device, gate, rows, out));
+            Tensor y = Ops.add(x, Ops.matmul(branch, Tensor.of(device, back, out, in)));
+            Tensor loss = Ops.sum(Ops.mul(y, Tensor.of(device, upstream, rows, in)));
+            ledger.resetPeaks();
+            Autograd.backward(loss);
+            long separateInputGradients = ledger.snapshot().owners(Category.WORKSPACE).stream()
+                    .filter(o -> o.owner().equals("linear.gradInput")).mapToLong(LedgerSnapshot.OwnerUsage::peak)
+                    .max().orElse(0);
+            assertEquals(0, separateInputGradients, "both projections add into the residual's gradient");
+            float[] actual = leaf.grad().toFloatArray();
+            for (int i = 0; i < actual.length; i++) {
+                assertEquals(expected[i], actual[i], 1e-5 * (1 + Math.abs(expected[i])), "dX[" + i + "]");
+            }
+            leaf.releaseGrad();
+        }
+    }
 }

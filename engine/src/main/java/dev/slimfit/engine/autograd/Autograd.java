@@ -62,7 +62,7 @@ public final class Autograd {
                     }
                     Tensor[] inputGrads;
                     try {
-                        inputGrads = node.runBackward(grad);
+                        inputGrads = node.runBackward(grad, pending);
                     } finally {
                         node.release();
                         grad.close();

@@ -5,6 +5,7 @@ import dev.slimfit.engine.Tensor;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One recorded op of the autograd graph: it knows where the gradient of each input goes (the producing node, a
@@ -22,6 +23,8 @@ public abstract class Node {
     private final boolean[] needsGrad;
     private final List<SavedSlot> saved = new ArrayList<>(2);
     private boolean released;
+    /** Autograd's gradients waiting for their nodes, visible only while this node's backward runs. */
+    private Map<Node, Tensor> pendingGradients;
 
     /**
      * @param op the op's name; the node's label is the current {@link Names} path plus this name
@@ -82,20 +85,22 @@ public abstract class Node {
     }
 
     /**
-     * The gradient buffer that input {@code i}, a trainable leaf, already holds from an earlier use in this backward
-     * pass (a weight applied slice by slice), or null. A backward may add its contribution straight into it (a GEMM
-     * with β = 1) and return null for that input: the sum is the same, without a workspace buffer of the weight's
-     * size per use.
+     * The gradient that input {@code i} has already collected in this backward pass, when nothing else holds it: the
+     * buffer of a trainable leaf used before (a weight applied slice by slice), or the pending gradient of the node
+     * that produced the input (a layer input feeding Q, K, V and the residual). A backward may add its contribution
+     * straight into it (a GEMM with β = 1) and return null for that input: the sum is the same, without a buffer of
+     * the input's size per use. Null when there is none.
      */
-    protected final Tensor accumulatedLeafGradient(int i) {
-        Tensor leaf = leaves[i];
-        if (leaf == null || !needsGrad[i]) {
+    protected final Tensor gradientSoFar(int i) {
+        if (!needsGrad[i]) {
             return null;
         }
-        Tensor grad = leaf.grad();
-        boolean usable = grad != null && !grad.isClosed() && grad.isContiguous() && grad.shape().equals(leaf.shape())
-                && grad.isSoleOwner();
-        return usable ? grad : null;
+        Tensor existing = leaves[i] != null ? leaves[i].grad()
+                : pendingGradients != null ? pendingGradients.get(producers[i]) : null;
+        Tensor input = leaves[i];
+        boolean usable = existing != null && existing.isSoleOwner() && (input == null
+                || existing.shape().equals(input.shape()));
+        return usable ? existing : null;
     }
 
     /** The module path ({@link Names}) at which the op ran. */
@@ -145,17 +150,22 @@ public abstract class Node {
     /**
      * Gradients of the inputs from the gradient of the output. Runs with recording off. Returned tensors are new
      * (the caller closes them); entries for inputs that need no gradient are null, and so are those the backward
-     * added directly into {@link #accumulatedLeafGradient}. An implementation may close
+     * added directly into {@link #gradientSoFar}. An implementation may close
      * {@code gradOutput} as soon as it no longer needs it (closing is idempotent), to free its buffer sooner.
      */
     protected abstract Tensor[] backward(Tensor gradOutput);
 
-    final Tensor[] runBackward(Tensor gradOutput) {
+    final Tensor[] runBackward(Tensor gradOutput, Map<Node, Tensor> pending) {
         if (released) {
             throw new IllegalStateException("backward through " + label + " a second time: its saved tensors are "
                     + "released after the first backward");
         }
-        return backward(gradOutput);
+        pendingGradients = pending;
+        try {
+            return backward(gradOutput);
+        } finally {
+            pendingGradients = null;
+        }
     }
 
     /** Frees the saved tensors; idempotent. */

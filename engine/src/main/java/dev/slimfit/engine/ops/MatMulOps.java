@@ -510,21 +510,34 @@ final class MatMulOps {
                 if (needsGrad(0)) {
                     try (Tensor w = savedWeight.get();
                          Tensor wd = weightOperand(w)) {
-                        gx = Tensor.workspace(device, DType.F32, inputShape, "linear.gradInput");
-                        if (gx.numel() > 0 && outFeatures == 0) {
+                        // an input that already collected a gradient elsewhere (a layer input feeding Q, K, V and
+                        // the residual) gets this one added into it
+                        Tensor collected = gradientSoFar(0);
+                        if (collected != null && !collected.shape().equals(inputShape)) {
+                            collected = null;
+                        }
+                        if (collected == null) {
+                            gx = Tensor.workspace(device, DType.F32, inputShape, "linear.gradInput");
+                        }
+                        Tensor target = collected != null ? collected : gx;
+                        if (collected == null && gx.numel() > 0 && outFeatures == 0) {
                             device.kernels().elementwise().fill(gx.numel(), 0f, gx.segment());
-                        } else if (gx.numel() > 0) {
+                        } else if (target.numel() > 0 && outFeatures > 0) {
                             MatrixOperand wo = MatrixOperand.of(wd);
-                            // dX [rows, in] = dY [rows, out] · W [out, in]
+                            // dX [rows, in] = dY [rows, out] · W [out, in] (+ dX so far)
                             device.kernels().gemm().gemm(false, wo.transposed(), rows, in, outFeatures, 1f,
-                                    g2.segment(), outFeatures, wo.base(), wo.ld(), 0f, gx.segment(), in);
+                                    g2.segment(), outFeatures, wo.base(), wo.ld(), collected != null ? 1f : 0f,
+                                    target.segment(), in);
                         }
                     }
                 }
                 if (needsGrad(1)) {
                     try (Tensor x = savedInput.get(); Tensor xd = ArithmeticOps.dense(x)) {
                         // a weight used before (the feed-forward block's token slices) adds into its gradient
-                        Tensor accumulated = accumulatedLeafGradient(1);
+                        Tensor accumulated = gradientSoFar(1);
+                        if (accumulated != null && !accumulated.shape().equals(Shape.of(outFeatures, in))) {
+                            accumulated = null;
+                        }
                         if (accumulated == null) {
                             gw = Tensor.workspace(device, DType.F32, Shape.of(outFeatures, in), "linear.gradWeight");
                         }

@@ -46,25 +46,27 @@ public final class BertLayer extends Module {
     }
 
     /**
-     * The layer's output for input {@code x}, which this closes after its last use (the attention residual) so that
-     * it does not sit in the workspace through the feed-forward block.
+     * The layer's output for input {@code x}, which this closes after its last use (the attention residual); the
+     * feed-forward block's input is closed likewise after its residual, so that neither sits in the workspace through
+     * the LayerNorm that follows.
      */
     Tensor forwardConsuming(Tensor x, Tensor additiveMask) {
         boolean training = isTraining();
-        Tensor attended;
+        Tensor residual;
         try (x) {
             Tensor context = attention.forward(x, additiveMask);
             Tensor projected = consume(context, attentionOutput::forward);
             Tensor dropped = hiddenDropout.forwardConsuming(projected, training);
-            Tensor residual = consume(dropped, t -> at(qualify("attention.output"), () -> Ops.add(t, x)));
-            attended = consume(residual, attentionLayerNorm::forward);
+            residual = consume(dropped, t -> at(qualify("attention.output"), () -> Ops.add(t, x)));
         }
+        Tensor attended = consume(residual, attentionLayerNorm::forward);
+        Tensor outputResidual;
         try (attended) {
             Tensor down = FeedForward.forward(attended, intermediate, output, qualify("intermediate"));
             Tensor droppedDown = hiddenDropout.forwardConsuming(down, training);
-            Tensor outputResidual = consume(droppedDown, t -> at(qualify("output"), () -> Ops.add(t, attended)));
-            return consume(outputResidual, outputLayerNorm::forward);
+            outputResidual = consume(droppedDown, t -> at(qualify("output"), () -> Ops.add(t, attended)));
         }
+        return consume(outputResidual, outputLayerNorm::forward);
     }
 
     public SelfAttention attention() {
