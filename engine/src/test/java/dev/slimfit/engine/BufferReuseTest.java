@@ -582,4 +582,39 @@ class BufferReuseTest {
             leaf.releaseGrad();
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("devices")
+    void slicesAddTheirGradientIntoTheRowsTheInputCollectedBefore(Device device) {
+        int rows = 9;
+        int cols = 5;
+        float[] input = random.uniform(rows * cols, -1, 1);
+        float[] upstream = random.uniform(rows * cols, -1, 1);
+        float[] factors = {0.5f, -2f, 3f};
+        float[] gate = random.uniform(rows * cols, -1, 1);
+        MemoryLedger ledger = device.ledger();
+        try (Scope scope = Scope.open()) {
+            Tensor leaf = Tensor.of(device, input, rows, cols).requiresGrad(true);
+            // like the feed-forward block: slices of the residual stream, concatenated, added back to it
+            Tensor x = Ops.scale(leaf, 1f);
+            Tensor[] parts = new Tensor[3];
+            for (int s = 0; s < 3; s++) {
+                parts[s] = Ops.scale(Ops.narrow(x, 0, 3 * s, 3), factors[s]);
+            }
+            // (the dropout after the block gives its gradient a buffer of its own, as mul does here)
+            Tensor y = Ops.add(x, Ops.mul(Ops.concat(0, parts), Tensor.of(device, gate, rows, cols)));
+            Tensor loss = Ops.sum(Ops.mul(y, Tensor.of(device, upstream, rows, cols)));
+            ledger.resetPeaks();
+            Autograd.backward(loss);
+            long zeros = ledger.snapshot().owners(Category.WORKSPACE).stream()
+                    .filter(o -> o.owner().equals("zeros")).mapToLong(LedgerSnapshot.OwnerUsage::peak).max().orElse(0);
+            assertEquals(0, zeros, "no slice's gradient is widened to the full input with zeros");
+            float[] actual = leaf.grad().toFloatArray();
+            for (int i = 0; i < actual.length; i++) {
+                float expected = upstream[i] * (1 + gate[i] * factors[i / (3 * cols)]);
+                assertEquals(expected, actual[i], 1e-6, "dX[" + i + "]");
+            }
+            leaf.releaseGrad();
+        }
+    }
 }

@@ -136,6 +136,18 @@ final class ViewOps {
             out.gradFn(new Node("narrow", x) {
                 @Override
                 protected Tensor[] backward(Tensor g) {
+                    // a slice of an input that already collected a gradient (the feed-forward block's slices of
+                    // the residual stream) adds into its rows there, rather than into a full-size buffer of zeros
+                    Tensor collected = gradientSoFar(0);
+                    if (collected != null && collected.shape().equals(inputShape)) {
+                        try (Tensor region = collected.view(g.shape(), collected.strides(),
+                                start * collected.strides()[a])) {
+                            if (region.isContiguous()) {
+                                Ops.accumulate(region, g);
+                                return new Tensor[] {null};
+                            }
+                        }
+                    }
                     Tensor full = Ops.zeros(g.device(), inputShape);
                     try (Tensor region = full.view(g.shape(), full.strides(),
                             start * full.strides()[a])) {
