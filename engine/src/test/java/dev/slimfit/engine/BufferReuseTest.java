@@ -140,12 +140,6 @@ class BufferReuseTest {
         assertArrayEquals(results[0], results[1], "probabilities and gradients");
     }
 
-    private static float[] concat(float[] a, float[] b) {
-        float[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
-    }
-
     /**
      * Attention's layout: heads split from [B, S, H·d] are a [B, H, S, d] view whose batch needs two strides. GEMM
      * walks it in place; results and gradients must equal those of contiguous copies.

@@ -1,6 +1,7 @@
 package dev.slimfit.engine.autograd;
 
 import dev.slimfit.engine.Names;
+import dev.slimfit.engine.Shape;
 import dev.slimfit.engine.Tensor;
 
 import java.util.ArrayList;
@@ -89,17 +90,15 @@ public abstract class Node {
      * buffer of a trainable leaf used before (a weight applied slice by slice), or the pending gradient of the node
      * that produced the input (a layer input feeding Q, K, V and the residual). A backward may add its contribution
      * straight into it (a GEMM with β = 1) and return null for that input: the sum is the same, without a buffer of
-     * the input's size per use. Null when there is none.
+     * the input's size per use. Null when there is none, or when it is not of {@code shape}.
      */
-    protected final Tensor gradientSoFar(int i) {
+    protected final Tensor gradientSoFar(int i, Shape shape) {
         if (!needsGrad[i]) {
             return null;
         }
         Tensor existing = leaves[i] != null ? leaves[i].grad()
                 : pendingGradients != null ? pendingGradients.get(producers[i]) : null;
-        Tensor input = leaves[i];
-        boolean usable = existing != null && existing.isSoleOwner() && (input == null
-                || existing.shape().equals(input.shape()));
+        boolean usable = existing != null && existing.isSoleOwner() && existing.shape().equals(shape);
         return usable ? existing : null;
     }
 

@@ -341,11 +341,7 @@ final class MatMulOps {
             return;
         }
         if (co == null || co.transposed()) {
-            // not a layout GEMM writes: compute row-major, then copy into place
-            try (Tensor dense = Tensor.workspace(out.device(), DType.F32, out.shape(), "matmul.output")) {
-                gemm(a, b, dense, m, n, k, batch);
-                ViewOps.copyInto(dense, out);
-            }
+            gemmThroughDense(a, b, out, m, n, k, batch);
             return;
         }
         MatrixOperand ao = MatrixOperand.of(a);
@@ -371,10 +367,7 @@ final class MatMulOps {
             int inner = ao.outer() > 1 ? ao.batch() : !sharedB && bo.outer() > 1 ? bo.batch()
                     : co.outer() > 1 ? co.batch() : batch;
             if (!co.splitsInto(inner)) {
-                try (Tensor dense = Tensor.workspace(out.device(), DType.F32, out.shape(), "matmul.output")) {
-                    gemm(a, b, dense, m, n, k, batch);
-                    ViewOps.copyInto(dense, out);
-                }
+                gemmThroughDense(a, b, out, m, n, k, batch);
                 return;
             }
             if (!ao.splitsInto(inner)) {
@@ -402,6 +395,14 @@ final class MatMulOps {
             if (bc != null) {
                 bc.close();
             }
+        }
+    }
+
+    /** For an output layout GEMM cannot write: the product row-major, then copied into place. */
+    private static void gemmThroughDense(Tensor a, Tensor b, Tensor out, int m, int n, int k, int batch) {
+        try (Tensor dense = Tensor.workspace(out.device(), DType.F32, out.shape(), "matmul.output")) {
+            gemm(a, b, dense, m, n, k, batch);
+            ViewOps.copyInto(dense, out);
         }
     }
 
@@ -512,10 +513,7 @@ final class MatMulOps {
                          Tensor wd = weightOperand(w)) {
                         // an input that already collected a gradient elsewhere (a layer input feeding Q, K, V and
                         // the residual) gets this one added into it
-                        Tensor collected = gradientSoFar(0);
-                        if (collected != null && !collected.shape().equals(inputShape)) {
-                            collected = null;
-                        }
+                        Tensor collected = gradientSoFar(0, inputShape);
                         if (collected == null) {
                             gx = Tensor.workspace(device, DType.F32, inputShape, "linear.gradInput");
                         }
@@ -534,10 +532,7 @@ final class MatMulOps {
                 if (needsGrad(1)) {
                     try (Tensor x = savedInput.get(); Tensor xd = ArithmeticOps.dense(x)) {
                         // a weight used before (the feed-forward block's token slices) adds into its gradient
-                        Tensor accumulated = gradientSoFar(1);
-                        if (accumulated != null && !accumulated.shape().equals(Shape.of(outFeatures, in))) {
-                            accumulated = null;
-                        }
+                        Tensor accumulated = gradientSoFar(1, Shape.of(outFeatures, in));
                         if (accumulated == null) {
                             gw = Tensor.workspace(device, DType.F32, Shape.of(outFeatures, in), "linear.gradWeight");
                         }

@@ -138,8 +138,8 @@ final class ViewOps {
                 protected Tensor[] backward(Tensor g) {
                     // a slice of an input that already collected a gradient (the feed-forward block's slices of
                     // the residual stream) adds into its rows there, rather than into a full-size buffer of zeros
-                    Tensor collected = gradientSoFar(0);
-                    if (collected != null && collected.shape().equals(inputShape)) {
+                    Tensor collected = gradientSoFar(0, inputShape);
+                    if (collected != null) {
                         try (Tensor region = collected.view(g.shape(), collected.strides(),
                                 start * collected.strides()[a])) {
                             if (region.isContiguous()) {
