@@ -62,8 +62,8 @@ public final class BertLayer extends Module {
         Tensor attended = consume(residual, attentionLayerNorm::forward);
         Tensor outputResidual;
         try (attended) {
-            Tensor droppedDown = FeedForward.forward(attended, intermediate, output, qualify("intermediate"),
-                    t -> hiddenDropout.forwardConsuming(t, training));
+            Tensor down = FeedForward.forward(attended, intermediate, output, qualify("intermediate"));
+            Tensor droppedDown = hiddenDropout.forwardConsuming(down, training);
             outputResidual = consume(droppedDown, t -> at(qualify("output"), () -> Ops.add(t, attended)));
         }
         return consume(outputResidual, outputLayerNorm::forward);

@@ -4,8 +4,6 @@ import dev.slimfit.engine.Names;
 import dev.slimfit.engine.Tensor;
 import dev.slimfit.engine.ops.Ops;
 
-import java.util.function.UnaryOperator;
-
 import static dev.slimfit.model.nn.Intermediates.consume;
 
 /**
@@ -37,25 +35,21 @@ public final class FeedForward {
     /**
      * @param x [B, ..., hidden], sliced along its first dimension
      * @param geluPath the {@link Names} path of the activation (e.g. {@code encoder.layer.0.intermediate})
-     * @param outputDropout the dropout that follows the block, applied (consuming) to each slice's output: its mask
-     *     is drawn from consecutive counters, so slice by slice gives the same mask as the whole, and in backward the
-     *     dropout's gradient then exists for one slice at a time too
      */
-    public static Tensor forward(Tensor x, Linear up, Linear down, String geluPath, UnaryOperator<Tensor> outputDropout) {
+    public static Tensor forward(Tensor x, Linear up, Linear down, String geluPath) {
         long rowBytes = (long) up.weight().dim(0) * Float.BYTES;
         long bytes = sliceBytes();
         int chunk = bytes <= 0 ? 0 : (int) Math.max(1, Math.min(Integer.MAX_VALUE, bytes / rowBytes));
-        return forward(x, up, down, geluPath, outputDropout, chunk);
+        return forward(x, up, down, geluPath, chunk);
     }
 
-    /** {@link #forward(Tensor, Linear, Linear, String, UnaryOperator)} with slices of at most {@code chunk} tokens. */
-    public static Tensor forward(Tensor x, Linear up, Linear down, String geluPath, UnaryOperator<Tensor> outputDropout,
-                                 int chunk) {
+    /** {@link #forward(Tensor, Linear, Linear, String)} with slices of at most {@code chunk} tokens (0: none). */
+    public static Tensor forward(Tensor x, Linear up, Linear down, String geluPath, int chunk) {
         int batch = x.dim(0);
         long tokensPerExample = batch == 0 ? 1 : Math.max(1, x.numel() / ((long) batch * x.dim(-1)));
         int examplesPerSlice = chunk <= 0 ? batch : (int) Math.max(1, chunk / tokensPerExample);
         if (examplesPerSlice >= batch) {
-            return block(x, up, down, geluPath, outputDropout);
+            return block(x, up, down, geluPath);
         }
         int slices = (batch + examplesPerSlice - 1) / examplesPerSlice;
         Tensor[] outputs = new Tensor[slices];
@@ -63,7 +57,7 @@ public final class FeedForward {
             for (int i = 0; i < slices; i++) {
                 int start = i * examplesPerSlice;
                 try (Tensor slice = Ops.narrow(x, 0, start, Math.min(examplesPerSlice, batch - start))) {
-                    outputs[i] = block(slice, up, down, geluPath, outputDropout);
+                    outputs[i] = block(slice, up, down, geluPath);
                 }
             }
             return Ops.concat(0, outputs);
@@ -76,10 +70,9 @@ public final class FeedForward {
         }
     }
 
-    private static Tensor block(Tensor x, Linear up, Linear down, String geluPath,
-                                UnaryOperator<Tensor> outputDropout) {
+    private static Tensor block(Tensor x, Linear up, Linear down, String geluPath) {
         Tensor preActivation = up.forward(x);
         Tensor activated = Intermediates.at(geluPath, () -> Ops.geluConsuming(preActivation));
-        return outputDropout.apply(consume(activated, down::forward));
+        return consume(activated, down::forward);
     }
 }

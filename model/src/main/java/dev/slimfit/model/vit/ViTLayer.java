@@ -60,8 +60,9 @@ public final class ViTLayer extends Module {
         }
         try (mid) {
             Tensor normedMid = after.forward(mid);
-            Tensor droppedDown = consume(normedMid, t -> FeedForward.forward(t, intermediate, output,
-                    qualify("intermediate"), d -> hiddenDropout.forwardConsuming(d, training)));
+            Tensor down = consume(normedMid,
+                    t -> FeedForward.forward(t, intermediate, output, qualify("intermediate")));
+            Tensor droppedDown = hiddenDropout.forwardConsuming(down, training);
             return consume(droppedDown, t -> at(qualify("output"), () -> Ops.add(t, mid)));
         }
     }

@@ -2,7 +2,6 @@ package dev.slimfit.model.nn;
 
 import dev.slimfit.engine.Device;
 import dev.slimfit.engine.Devices;
-import dev.slimfit.engine.RandomStream;
 import dev.slimfit.engine.Scope;
 import dev.slimfit.engine.Tensor;
 import dev.slimfit.engine.autograd.Autograd;
@@ -68,10 +67,7 @@ class FeedForwardTest {
             up.parameters().forEach(p -> p.requiresGrad(true));
             down.parameters().forEach(p -> p.requiresGrad(true));
             Tensor x = Tensor.of(device, input, BATCH, SEQ, HIDDEN).requiresGrad(true);
-            // the dropout after the block, one stream: slice by slice it must draw the whole batch's mask
-            RandomStream stream = new RandomStream(seed);
-            Tensor y = FeedForward.forward(x, up, down, "intermediate",
-                    t -> Ops.dropoutConsuming(t, 0.25f, stream), chunkTokens);
+            Tensor y = FeedForward.forward(x, up, down, "intermediate", chunkTokens);
             Tensor g = Tensor.of(device, upstream, BATCH, SEQ, HIDDEN);
             Autograd.backward(Ops.sum(Ops.mul(y, g)));
             results = new float[][] {y.toFloatArray(), x.grad().toFloatArray(),
@@ -97,7 +93,7 @@ class FeedForwardTest {
                 Tensor x = Tensor.of(device, input, BATCH, SEQ, HIDDEN);
                 device.ledger().resetPeaks();
                 long start = device.ledger().liveTotal();
-                FeedForward.forward(x, up, down, "intermediate", t -> t, sliced == 1 ? SEQ : 0);
+                FeedForward.forward(x, up, down, "intermediate", sliced == 1 ? SEQ : 0);
                 peaks[sliced] = device.ledger().peakTotal() - start;
             }
         }
