@@ -320,10 +320,6 @@ public final class Tensor implements AutoCloseable {
     }
 
     /**
-     * Whether this handle is the only user of its whole buffer (no view, alias or saved slot shares it): then an op
-     * that consumes this tensor may overwrite it in place instead of allocating its output.
-     */
-    /**
      * Whether this handle is the only one on its buffer, whatever its layout (a permuted view included): an op that
      * consumes it may then write into the elements it covers.
      */
@@ -331,6 +327,10 @@ public final class Tensor implements AutoCloseable {
         return !closed && storage.isSoleReference();
     }
 
+    /**
+     * Whether this handle is the only user of its whole buffer (no view, alias or saved slot shares it): then an op
+     * that consumes this tensor may overwrite it in place instead of allocating its output.
+     */
     public boolean isSoleOwner() {
         return !closed && storage.isSoleReference() && offset == 0 && isContiguous()
                 && storage.bytes() == byteSize();
