@@ -481,9 +481,7 @@ class BufferReuseTest {
                 Tensor loss = Ops.sum(Ops.mul(context, Tensor.of(device, upstream, context.dims())));
                 ledger.resetPeaks();
                 Autograd.backward(loss);
-                long gradBPeak = ledger.snapshot().owners(Category.WORKSPACE).stream()
-                        .filter(o -> o.owner().equals("matmul.gradB")).mapToLong(LedgerSnapshot.OwnerUsage::peak)
-                        .max().orElse(0);
+                long gradBPeak = workspacePeakOf(ledger, "matmul.gradB");
                 // the reference: dV = Pᵀ·dC from the probabilities as saved (decoded), in double
                 float[] savedP = encoded ? roundTrip(device, new Codec.FixedUint8(), probabilities, p.dims())
                         : probabilities;
@@ -565,9 +563,7 @@ class BufferReuseTest {
             Tensor loss = Ops.sum(Ops.mul(y, Tensor.of(device, upstream, rows, in)));
             ledger.resetPeaks();
             Autograd.backward(loss);
-            long separateInputGradients = ledger.snapshot().owners(Category.WORKSPACE).stream()
-                    .filter(o -> o.owner().equals("linear.gradInput")).mapToLong(LedgerSnapshot.OwnerUsage::peak)
-                    .max().orElse(0);
+            long separateInputGradients = workspacePeakOf(ledger, "linear.gradInput");
             assertEquals(0, separateInputGradients, "both projections add into the residual's gradient");
             float[] actual = leaf.grad().toFloatArray();
             for (int i = 0; i < actual.length; i++) {
@@ -600,8 +596,7 @@ class BufferReuseTest {
             Tensor loss = Ops.sum(Ops.mul(y, Tensor.of(device, upstream, rows, cols)));
             ledger.resetPeaks();
             Autograd.backward(loss);
-            long zeros = ledger.snapshot().owners(Category.WORKSPACE).stream()
-                    .filter(o -> o.owner().equals("zeros")).mapToLong(LedgerSnapshot.OwnerUsage::peak).max().orElse(0);
+            long zeros = workspacePeakOf(ledger, "zeros");
             assertEquals(0, zeros, "no slice's gradient is widened to the full input with zeros");
             float[] actual = leaf.grad().toFloatArray();
             for (int i = 0; i < actual.length; i++) {
@@ -610,5 +605,11 @@ class BufferReuseTest {
             }
             leaf.releaseGrad();
         }
+    }
+
+    /** The peak bytes that WORKSPACE buffers of {@code owner} held since the last {@code resetPeaks}, 0 if none. */
+    private static long workspacePeakOf(MemoryLedger ledger, String owner) {
+        return ledger.snapshot().owners(Category.WORKSPACE).stream().filter(o -> o.owner().equals(owner))
+                .mapToLong(LedgerSnapshot.OwnerUsage::peak).max().orElse(0);
     }
 }
