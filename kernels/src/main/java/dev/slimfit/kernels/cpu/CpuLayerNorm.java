@@ -136,8 +136,9 @@ public final class CpuLayerNorm implements LayerNorm {
                 long start = (long) rows * task / tasks;
                 long end = (long) rows * (task + 1) / tasks;
                 float[] rowSums = new float[2];
+                float[] lanes = new float[LANES];
                 for (long r = start; r < end; r++) {
-                    backwardRow(cols, input, gamma, dy, dx, gammaSum, betaSum, r, rowSums);
+                    backwardRow(cols, input, gamma, dy, dx, gammaSum, betaSum, r, rowSums, lanes);
                 }
                 gammaSums[task] = gammaSum;
                 betaSums[task] = betaSum;
@@ -153,20 +154,23 @@ public final class CpuLayerNorm implements LayerNorm {
      */
     private static void backwardRow(int cols, NormalizedInput input, MemorySegment gamma, MemorySegment dy,
                                     MemorySegment dx, ColumnSums gammaSum, ColumnSums betaSum, long r,
-                                    float[] rowSums) {
+                                    float[] rowSums, float[] lanes) {
         long row = r * cols;
         float rstd = input.rstd(r);
         float mean = input.mean(r);
-        accumulateRow(cols, input, gamma, dy, gammaSum, betaSum, row, mean, rstd, rowSums);
+        accumulateRow(cols, input, gamma, dy, gammaSum, betaSum, row, mean, rstd, rowSums, lanes);
         if (dx != null) {
             writeDx(cols, input, gamma, dy, dx, row, mean, rstd, rowSums[0] / cols, rowSums[1] / cols);
         }
     }
 
-    /** Σ g and Σ g·x̂ of the row into {@code rowSums[0..1]} ({@code g = dy⊙gamma}); adds dy·x̂ and dy to the column sums. */
+    /**
+     * Σ g and Σ g·x̂ of the row into {@code rowSums[0..1]} ({@code g = dy⊙gamma}); adds dy·x̂ and dy to the column sums.
+     * {@code lanes} is the task's scratch for lane sums ({@link VectorLoops#sumInLaneOrder}).
+     */
     private static void accumulateRow(int cols, NormalizedInput input, MemorySegment gamma, MemorySegment dy,
                                       ColumnSums gammaSum, ColumnSums betaSum, long row, float mean, float rstd,
-                                      float[] rowSums) {
+                                      float[] rowSums, float[] lanes) {
         int vectorEnd = FLOATS.loopBound(cols);
         FloatVector gLanes = FloatVector.zero(FLOATS);
         FloatVector gXhatLanes = FloatVector.zero(FLOATS);
@@ -183,8 +187,10 @@ public final class CpuLayerNorm implements LayerNorm {
                 betaSum.add(c, dyc);
             }
         }
-        float sumG = VectorLoops.sumLanes(gLanes);
-        float sumGXhat = VectorLoops.sumLanes(gXhatLanes);
+        gLanes.intoArray(lanes, 0);
+        float sumG = VectorLoops.sumInLaneOrder(lanes);
+        gXhatLanes.intoArray(lanes, 0);
+        float sumGXhat = VectorLoops.sumInLaneOrder(lanes);
         for (int c = vectorEnd; c < cols; c++) {
             float xhat = input.xhat(row + c, mean, rstd);
             float dyc = dy.getAtIndex(FLOAT, row + c);

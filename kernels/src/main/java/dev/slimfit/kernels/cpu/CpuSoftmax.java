@@ -37,9 +37,10 @@ public final class CpuSoftmax implements Softmax {
             return;
         }
         parallel.forRange(rows, minRowsPerThread(cols), (start, end) -> {
+            float[] lanes = new float[LANES];
             for (long r = start; r < end; r++) {
                 long maskRow = mask == null ? 0 : r / rowsPerMaskRow;
-                forwardRow(cols, scale, x, r * cols, mask, maskRow * cols, y);
+                forwardRow(cols, scale, x, r * cols, mask, maskRow * cols, y, lanes);
             }
         });
     }
@@ -50,8 +51,9 @@ public final class CpuSoftmax implements Softmax {
             return;
         }
         parallel.forRange(rows, minRowsPerThread(cols), (start, end) -> {
+            float[] lanes = new float[LANES];
             for (long r = start; r < end; r++) {
-                backwardRow(cols, scale, y, dy, dx, r * cols);
+                backwardRow(cols, scale, y, dy, dx, r * cols, lanes);
             }
         });
     }
@@ -59,17 +61,18 @@ public final class CpuSoftmax implements Softmax {
     /**
      * One row of forward; {@code row} and {@code maskRow} are element offsets, {@code mask} may be null. Each pass is
      * its own small method: a Vector API loop compiles to plain SIMD code only when everything in it is inlined, and
-     * the three passes in one method exceeded the inlining budget.
+     * the three passes in one method exceeded the inlining budget. {@code lanes} is the row loop's scratch for lane
+     * sums ({@link VectorLoops#sumInLaneOrder}).
      */
     private static void forwardRow(int cols, float scale, MemorySegment x, long row, MemorySegment mask,
-                                   long maskRow, MemorySegment y) {
+                                   long maskRow, MemorySegment y, float[] lanes) {
         float max = rowMax(cols, scale, x, row, mask, maskRow);
         if (max == Float.NEGATIVE_INFINITY) {
             // every logit is masked out: no probability mass anywhere, rather than 0/0
             y.asSlice(row * Float.BYTES, (long) cols * Float.BYTES).fill((byte) 0);
             return;
         }
-        float sum = storeExponentials(cols, scale, x, row, mask, maskRow, max, y);
+        float sum = storeExponentials(cols, scale, x, row, mask, maskRow, max, y, lanes);
         scaleRow(cols, y, row, 1 / sum);
     }
 
@@ -88,7 +91,7 @@ public final class CpuSoftmax implements Softmax {
 
     /** Writes {@code exp(logit − max)} to {@code y} and returns their sum. */
     private static float storeExponentials(int cols, float scale, MemorySegment x, long row, MemorySegment mask,
-                                           long maskRow, float max, MemorySegment y) {
+                                           long maskRow, float max, MemorySegment y, float[] lanes) {
         int vectorEnd = FLOATS.loopBound(cols);
         FloatVector sumLanes = FloatVector.zero(FLOATS);
         for (int c = 0; c < vectorEnd; c += LANES) {
@@ -96,7 +99,8 @@ public final class CpuSoftmax implements Softmax {
             e.intoMemorySegment(y, (row + c) * Float.BYTES, ORDER);
             sumLanes = sumLanes.add(e);
         }
-        float sum = VectorLoops.sumLanes(sumLanes);
+        sumLanes.intoArray(lanes, 0);
+        float sum = VectorLoops.sumInLaneOrder(lanes);
         for (int c = vectorEnd; c < cols; c++) {
             float e = (float) Math.exp(logit(scale, x, row + c, mask, maskRow + c) - max);
             y.setAtIndex(FLOAT, row + c, e);
@@ -117,7 +121,7 @@ public final class CpuSoftmax implements Softmax {
     }
 
     private static void backwardRow(int cols, float scale, MemorySegment y, MemorySegment dy, MemorySegment dx,
-                                    long row) {
+                                    long row, float[] lanes) {
         int vectorEnd = FLOATS.loopBound(cols);
         FloatVector dotLanes = FloatVector.zero(FLOATS);
         for (int c = 0; c < vectorEnd; c += LANES) {
@@ -125,7 +129,8 @@ public final class CpuSoftmax implements Softmax {
             dotLanes = FloatVector.fromMemorySegment(FLOATS, dy, offset, ORDER)
                     .fma(FloatVector.fromMemorySegment(FLOATS, y, offset, ORDER), dotLanes);
         }
-        float dot = VectorLoops.sumLanes(dotLanes);
+        dotLanes.intoArray(lanes, 0);
+        float dot = VectorLoops.sumInLaneOrder(lanes);
         for (int c = vectorEnd; c < cols; c++) {
             dot += dy.getAtIndex(FLOAT, row + c) * y.getAtIndex(FLOAT, row + c);
         }
