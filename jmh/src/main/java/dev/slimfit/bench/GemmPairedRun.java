@@ -26,14 +26,23 @@ public final class GemmPairedRun {
     private GemmPairedRun() {
     }
 
+    private static final String USAGE = "arguments: [rounds ≥ 1] [threads,...] [shape,...], e.g. 9 1,2 fwd_NT_4096x768x768";
+
     public static void main(String[] args) throws NoSuchFieldException {
-        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : DEFAULT_ROUNDS;
-        int[] threadCounts = args.length > 1 ? Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray()
-                : new int[] {1, 2};
+        int rounds;
+        int[] threadCounts;
+        try {
+            rounds = args.length > 0 ? Integer.parseInt(args[0]) : DEFAULT_ROUNDS;
+            threadCounts = args.length > 1 ? Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray()
+                    : new int[] {1, 2};
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(USAGE + " (" + e.getMessage() + ")", e);
+        }
         String[] shapes = args.length > 2 ? args[2].split(",")
                 : GemmBenchmark.class.getField("shape").getAnnotation(Param.class).value();
-        if (rounds < 1) {
-            throw new IllegalArgumentException("rounds must be ≥ 1, got " + rounds);
+        if (rounds < 1 || Arrays.stream(threadCounts).anyMatch(threads -> threads < 1)) {
+            throw new IllegalArgumentException(USAGE + " (got rounds " + rounds + ", threads "
+                    + Arrays.toString(threadCounts) + ")");
         }
         System.out.println("OpenBLAS: " + OpenBlasGemm.describe());
         System.out.printf("%d rounds per row, samples of ≥ %.1f s, after %.1f s of warm-up per side%n%n", rounds,
