@@ -37,16 +37,16 @@ final class VectorLoops {
     }
 
     /**
-     * The sum of a vector's lanes stored in {@code lanes} (its first {@link #LANES} elements), in lane order: the same
-     * value as {@link #sumLanes(FloatVector)}. For row loops: a vector passed to a method that C2 does not inline is
+     * The sum of a vector's lanes stored in {@code lanes} (an array of exactly the vector's length), in lane order: the
+     * same value as {@link #sumLanes(FloatVector)}. For row loops: a vector passed to a method that C2 does not inline is
      * boxed into a fresh object and array, and methods that inline a long vector computation (an exponential) hit
      * C2's node budget, so {@code sumLanes} was called, and allocated, once per row. Storing the vector into a scratch
      * array the row loop owns ({@code intoArray} is always inlined) keeps vectors out of calls.
      */
     static float sumInLaneOrder(float[] lanes) {
         float sum = 0;
-        for (int lane = 0; lane < LANES; lane++) {
-            sum += lanes[lane];
+        for (float lane : lanes) {
+            sum += lane;
         }
         return sum;
     }
