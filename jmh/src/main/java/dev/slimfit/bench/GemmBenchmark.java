@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * heads products of 128 tokens × 64 head dims as a strided batch. The {@code flops} counter gives FLOP/s;
  * {@code scripts/bench-report.sh} turns a CSV result into GFLOP/s tables with the ours/OpenBLAS ratio.
  *
- * <p>Shape names: {@code role_TRANSPOSES_MxNxK} and {@code _bBATCH} for batches, e.g. {@code fwdQKV_NT_4096x768x768}.
+ * <p>Shape names are parsed by {@link GemmShape}, which documents them.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
