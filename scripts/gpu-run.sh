@@ -7,9 +7,11 @@
 #           reference, the engine tests on cuda:0, the tiny-BERT training test (-Dslimfit.cuda.require=true: a skip
 #           for lack of CUDA fails)
 #   bench   CudaKernelTimings: GB/s against the device copy bandwidth at 256 MiB, GEMM GFLOP/s
+#   profile the BERT-base step of 'bert' (full mode) with -Dslimfit.cuda.profile=true: GPU time per kernel, the
+#           GPU's busy share, host waits; then PyTorch's eager step under torch.profiler
 #   bert    a BERT-base training step (batch 32, seq 128, random weights) in full and slimfit modes with our CLI, the
 #           same step in the machine's PyTorch (eager and SDPA attention, fp32), and one table of both
-# Usage: bash scripts/gpu-run.sh [check] [tests] [bench] [bert]
+# Usage: bash scripts/gpu-run.sh [check] [tests] [bench] [profile] [bert]
 # A device-tool command may run 10 minutes: run "check tests" and "bench bert" as two commands. $OUT receives
 # gpu-run.log (everything printed), junit/ (the XML report), kernel-timings.tsv and the two BERT-step JSON files.
 set -uo pipefail
@@ -46,9 +48,11 @@ run_check() {
 
 run_tests() {
   say "CUDA test suite (kernels and engine on CUDA only; the CPU cases run in CI)"
-  timeout 540 "$JAVA" "${FLAGS[@]}" -Dslimfit.test.providers=cuda -jar "$KIT/junit-console.jar" execute \
-    --disable-banner --details=summary --details-theme=ascii \
-    --class-path "$KIT/slimfit-gpu.jar:$KIT/slimfit-gpu-tests.jar" \
+  # The jars on the JVM's own class path (not the launcher's --class-path), so that tests which start a child JVM
+  # with java.class.path (JitConsistencyTest) find their classes.
+  timeout 540 "$JAVA" "${FLAGS[@]}" -Dslimfit.test.providers=cuda \
+    -cp "$KIT/junit-console.jar:$KIT/slimfit-gpu.jar:$KIT/slimfit-gpu-tests.jar" \
+    org.junit.platform.console.ConsoleLauncher execute --disable-banner --details=summary --details-theme=ascii \
     --select-package dev.slimfit.kernels --select-package dev.slimfit.engine \
     --select-class dev.slimfit.train.cuda.CudaTrainingTest --reports-dir "$OUT/junit" || status=1
 }
@@ -57,6 +61,16 @@ run_bench() {
   say "CUDA kernel timings"
   timeout 400 "$JAVA" "${FLAGS[@]}" -cp "$KIT/slimfit-gpu.jar" dev.slimfit.kernels.cuda.bench.CudaKernelTimings \
     --mib 256 --repeats 50 --out "$OUT/kernel-timings.tsv" || status=1
+}
+
+run_profile() {
+  say "BERT-base training step, batch 32 x seq 128, full mode, profiled (GPU time per kernel over all steps)"
+  timeout 300 "$JAVA" "${FLAGS[@]}" -Dslimfit.cuda.profile=true -jar "$KIT/slimfit-gpu.jar" memory-probe \
+    --config bert-base --mode full --rate 0.95 --batch 32 --seq 128 --device cuda --timed-steps 5 \
+    | grep -v '^RESULT' || status=1
+  say "the same step in PyTorch (eager attention), profiled"
+  PYTHONUNBUFFERED=1 timeout 200 python3 scripts/gpu_bert_reference.py profile --batch 32 --seq 128 --steps 5 \
+    || status=1
 }
 
 run_bert() {
@@ -78,8 +92,9 @@ run_bert() {
       check) run_check ;;
       tests) run_tests ;;
       bench) run_bench ;;
+      profile) run_profile ;;
       bert) run_bert ;;
-      *) echo "unknown phase '$phase' (check, tests, bench, bert)"; status=2 ;;
+      *) echo "unknown phase '$phase' (check, tests, bench, profile, bert)"; status=2 ;;
     esac
   done
   echo; echo "gpu-run: exit status $status"

@@ -7,6 +7,8 @@
          torch.cuda.synchronize()), torch.cuda.max_memory_allocated / max_memory_reserved over the timed steps, and
          cudaMemGetInfo's used bytes beyond those before the model was built. Runs the eager attention (the same
          algorithm as ours: scores, softmax, dropout, context) and SDPA (PyTorch's fused attention) for reference.
+  profile  the eager step under torch.profiler: GPU time per kernel over the timed steps (to set beside our
+         -Dslimfit.cuda.profile table)
   table  one table from our memory JSON and this script's JSON: step time, ledger peak, device-reported peak and
          PyTorch's max_memory_allocated, with the two ratios the issue asks about.
 """
@@ -24,7 +26,7 @@ def device_used_bytes(torch):
     return total - free
 
 
-def one_run(torch, attention, batch, seq, warmup, steps, seed):
+def one_run(torch, attention, batch, seq, warmup, steps, seed, profiler=None):
     from transformers import BertConfig, BertForSequenceClassification
 
     torch.cuda.empty_cache()
@@ -50,11 +52,15 @@ def one_run(torch, attention, batch, seq, warmup, steps, seed):
     torch.cuda.synchronize()
     torch.cuda.reset_peak_memory_stats()
     millis = []
+    if profiler is not None:
+        profiler.start()
     for _ in range(steps):
         start = time.perf_counter()
         loss = train_step()
         torch.cuda.synchronize()
         millis.append((time.perf_counter() - start) * 1e3)
+    if profiler is not None:
+        profiler.stop()
     result = {
         "run": "pytorch " + attention,
         "stepMillis": statistics.median(millis),
@@ -83,6 +89,18 @@ def step(args):
               f"device used +{r['deviceUsedSinceStart'] / MIB:8.1f} MiB   ({r['device']}, torch {r['torch']})")
     with open(args.json, "w") as out:
         json.dump(results, out, indent=2)
+
+
+def profile(args):
+    import torch
+    from torch.profiler import ProfilerActivity, profile as torch_profile
+
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.allow_tf32 = False
+    prof = torch_profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA])
+    r = one_run(torch, "eager", args.batch, args.seq, args.warmup, args.steps, args.seed, profiler=prof)
+    print(f"pytorch eager, {args.steps} profiled steps, median step {r['stepMillis']:.1f} ms")
+    print(prof.key_averages().table(sort_by="self_device_time_total", row_limit=args.rows, max_name_column_width=60))
 
 
 def table(args):
@@ -121,11 +139,18 @@ def main():
     s.add_argument("--steps", type=int, default=5)
     s.add_argument("--seed", type=int, default=42)
     s.add_argument("--json", required=True)
+    p = commands.add_parser("profile")
+    p.add_argument("--batch", type=int, default=32)
+    p.add_argument("--seq", type=int, default=128)
+    p.add_argument("--warmup", type=int, default=3)
+    p.add_argument("--steps", type=int, default=5)
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--rows", type=int, default=30)
     t = commands.add_parser("table")
     t.add_argument("ours")
     t.add_argument("pytorch")
     args = parser.parse_args()
-    {"step": step, "table": table}[args.command](args)
+    {"step": step, "profile": profile, "table": table}[args.command](args)
 
 
 if __name__ == "__main__":

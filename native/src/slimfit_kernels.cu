@@ -12,3 +12,4 @@
 #include "losses.cuh"
 #include "optimizers.cuh"
 #include "codecs.cuh"
+#include "gemm.cuh"

@@ -24,4 +24,28 @@ public interface Gemm {
                             MemorySegment a, int lda, long strideA,
                             MemorySegment b, int ldb, long strideB,
                             float beta, MemorySegment c, int ldc, long strideC, int batch);
+
+    /**
+     * {@code groups × batch} independent products in two levels, such as attention's heads (inner) within examples
+     * (groups) read in place from a {@code [examples, seq, heads·d]} layout that no single stride describes: product
+     * {@code (g, i)} of A starts {@code g·groupStrideA + i·strideA} elements after A's start (likewise B and C).
+     * By default one {@link #gemmStridedBatched} per group; a provider where each call costs a launch overrides it
+     * with one call for all of them.
+     */
+    default void gemmGroupedBatched(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                    MemorySegment a, int lda, long strideA, long groupStrideA,
+                                    MemorySegment b, int ldb, long strideB, long groupStrideB,
+                                    float beta, MemorySegment c, int ldc, long strideC, long groupStrideC,
+                                    int batch, int groups) {
+        for (int g = 0; g < groups; g++) {
+            gemmStridedBatched(transA, transB, m, n, k, alpha, floatsFrom(a, g * groupStrideA), lda, strideA,
+                    floatsFrom(b, g * groupStrideB), ldb, strideB, beta, floatsFrom(c, g * groupStrideC), ldc, strideC,
+                    batch);
+        }
+    }
+
+    /** {@code segment} from float element {@code offset} on. */
+    static MemorySegment floatsFrom(MemorySegment segment, long offset) {
+        return offset == 0 ? segment : segment.asSlice(offset * Float.BYTES);
+    }
 }

@@ -188,6 +188,83 @@ class GemmKernelTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("providers")
+    void groupedBatchesOfHeadsWithinExamples(KernelProvider provider) {
+        TestRandom random = new TestRandom();
+        // attention read in place from [examples, seq, heads·dh]: heads are the inner batch (stride dh), examples the
+        // groups (stride seq·heads·dh); the scores [examples, heads, seq, seq] are dense
+        int examples = 3;
+        int heads = 4;
+        int seq = 33;
+        int headDim = 17;
+        int width = heads * headDim;
+        long tokens = (long) seq * width;
+        long scores = (long) seq * seq;
+        // scores = Q·Kᵀ
+        checkGrouped(provider, random, new GroupedCase(false, true, seq, seq, headDim, 0.25f, 0f,
+                width, headDim, tokens, width, headDim, tokens, seq, scores, heads * scores, heads, examples));
+        // context = P·V, accumulated into a random C (beta = 0.5)
+        checkGrouped(provider, random, new GroupedCase(false, false, seq, headDim, seq, 1f, 0.5f,
+                seq, scores, heads * scores, width, headDim, tokens, width, headDim, tokens, heads, examples));
+        // one B for every group (group stride 0), a transposed A, and gaps between the groups of C
+        checkGrouped(provider, random, new GroupedCase(true, false, seq, headDim, seq, -0.5f, 0f,
+                seq, scores, heads * scores + 7, width, headDim, 0, width, headDim, tokens + 5, heads, examples));
+    }
+
+    /** A {@link Gemm#gemmGroupedBatched} call's arguments. */
+    record GroupedCase(boolean transA, boolean transB, int m, int n, int k, float alpha, float beta,
+                       int lda, long strideA, long groupA, int ldb, long strideB, long groupB,
+                       int ldc, long strideC, long groupC, int batch, int groups) {
+
+        /** Floats from the first element of the first product to the last element of the last one. */
+        private static int extent(int rows, int cols, int ld, long stride, long group, int batch, int groups) {
+            return Math.toIntExact((groups - 1) * group + (batch - 1) * stride + (long) (rows - 1) * ld + cols);
+        }
+
+        int extentA() {
+            return transA ? extent(k, m, lda, strideA, groupA, batch, groups)
+                    : extent(m, k, lda, strideA, groupA, batch, groups);
+        }
+
+        int extentB() {
+            return transB ? extent(n, k, ldb, strideB, groupB, batch, groups)
+                    : extent(k, n, ldb, strideB, groupB, batch, groups);
+        }
+
+        int extentC() {
+            return extent(m, n, ldc, strideC, groupC, batch, groups);
+        }
+
+        void run(Gemm gemm, float alphaToUse, float betaToUse, MemorySegment a, MemorySegment b, MemorySegment c) {
+            gemm.gemmGroupedBatched(transA, transB, m, n, k, alphaToUse, a, lda, strideA, groupA, b, ldb, strideB,
+                    groupB, betaToUse, c, ldc, strideC, groupC, batch, groups);
+        }
+    }
+
+    /** As {@link #check}, for a grouped batch: the provider against the reference, the whole C buffer. */
+    private static void checkGrouped(KernelProvider provider, TestRandom random, GroupedCase g) {
+        float[] a = random.uniform(g.extentA(), -1f, 1f);
+        float[] b = random.uniform(g.extentB(), -1f, 1f);
+        float[] c = random.uniform(g.extentC(), -1f, 1f);
+        float[] expected = runGrouped(KernelImplementations.reference(), g, g.alpha(), g.beta(), a, b, c);
+        float[] actual = runGrouped(provider, g, g.alpha(), g.beta(), a, b, c);
+        float[] magnitude = runGrouped(KernelImplementations.reference(), g, Math.abs(g.alpha()), Math.abs(g.beta()),
+                abs(a), abs(b), abs(c));
+        double scale = finiteNorm(magnitude) / finiteNorm(expected);
+        Accuracy.assertClose(expected, actual, magnitudeTolerance(g.k()) * scale,
+                provider.name() + " " + g + " " + random.describe());
+    }
+
+    private static float[] runGrouped(KernelProvider provider, GroupedCase g, float alpha, float beta, float[] a,
+                                      float[] b, float[] c) {
+        try (TestBuffers buffers = new TestBuffers(provider)) {
+            MemorySegment cSegment = buffers.floats(c);
+            g.run(provider.gemm(), alpha, beta, buffers.floats(a), buffers.floats(b), cSegment);
+            return buffers.readFloats(cSegment, c.length);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
     void invalidArgumentsAreRejectedWithTheKernelNamed(KernelProvider provider) {
         try (TestBuffers buffers = new TestBuffers(provider)) {
             Gemm gemm = provider.gemm();

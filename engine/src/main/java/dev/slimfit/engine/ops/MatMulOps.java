@@ -8,8 +8,6 @@ import dev.slimfit.engine.autograd.Node;
 import dev.slimfit.engine.autograd.SaveKinds;
 import dev.slimfit.engine.autograd.SavedSlot;
 
-import java.lang.foreign.MemorySegment;
-
 /**
  * Matrix products: batched {@code matmul} and the {@code linear} layer. Transposed views go to GEMM as transpose
  * flags, never as copies. Each operand is saved only when the other one's gradient is wanted (a Linear keeps its
@@ -363,7 +361,7 @@ final class MatMulOps {
                 return;
             }
             boolean sharedB = b.rank() == 2;
-            // a two-level batch (heads within examples) runs as one strided batch per outer group
+            // a two-level batch (heads within examples): groups of strided batches
             int inner = ao.outer() > 1 ? ao.batch() : !sharedB && bo.outer() > 1 ? bo.batch()
                     : co.outer() > 1 ? co.batch() : batch;
             if (!co.splitsInto(inner)) {
@@ -382,12 +380,9 @@ final class MatMulOps {
             long groupA = ao.groupStride(inner);
             long groupB = sharedB ? 0 : bo.groupStride(inner);
             long groupC = co.groupStride(inner);
-            for (int group = 0; group < batch / inner; group++) {
-                out.device().kernels().gemm().gemmStridedBatched(ao.transposed(), bo.transposed(), m, n, k, 1f,
-                        elementsFrom(ao.base(), group * groupA), ao.ld(), ao.batchStride(),
-                        elementsFrom(bo.base(), group * groupB), bo.ld(), strideB, 0f,
-                        elementsFrom(co.base(), group * groupC), co.ld(), co.batchStride(), inner);
-            }
+            out.device().kernels().gemm().gemmGroupedBatched(ao.transposed(), bo.transposed(), m, n, k, 1f,
+                    ao.base(), ao.ld(), ao.batchStride(), groupA, bo.base(), bo.ld(), strideB, groupB, 0f,
+                    co.base(), co.ld(), co.batchStride(), groupC, inner, batch / inner);
         } finally {
             if (ac != null) {
                 ac.close();
@@ -404,11 +399,6 @@ final class MatMulOps {
             gemm(a, b, dense, m, n, k, batch);
             ViewOps.copyInto(dense, out);
         }
-    }
-
-    /** {@code segment} from float element {@code offset} on. */
-    private static MemorySegment elementsFrom(MemorySegment segment, long offset) {
-        return offset == 0 ? segment : segment.asSlice(offset * Float.BYTES);
     }
 
     /** Gradient of a right operand shared by the batch: {@code Aᵀ · dC} summed over the batch, one tall product. */

@@ -46,6 +46,13 @@ public interface CudaDriver extends AutoCloseable {
     void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, long a, int lda, long strideA,
                long b, int ldb, long strideB, float beta, long c, int ldc, long strideC, int batch);
 
+    /**
+     * cuBLAS's pointer-array batched SGEMM (column-major, as {@link #sgemm}): {@code aArray}, {@code bArray} and
+     * {@code cArray} are device addresses of arrays of {@code batch} device pointers, one per product.
+     */
+    void sgemmBatched(boolean transA, boolean transB, int m, int n, int k, float alpha, long aArray, int lda,
+                      long bArray, int ldb, float beta, long cArray, int ldc, int batch);
+
     /** Lets cuBLAS use TF32 tensor cores for float32 GEMMs (off by default). */
     void tensorFloat32(boolean enabled);
 

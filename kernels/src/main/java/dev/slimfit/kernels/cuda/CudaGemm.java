@@ -37,6 +37,42 @@ final class CudaGemm implements Gemm {
         run(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, batch);
     }
 
+    /**
+     * One cuBLAS call for all groups (cublasSgemmBatched over pointer arrays that a kernel fills in the provider's
+     * scratch, in stream order), instead of a call per group: for attention at batch 32 that is 1 call instead of 32,
+     * and the host's cost per call, not the GPU, is what limits a BERT step.
+     */
+    @Override
+    public void gemmGroupedBatched(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                   MemorySegment a, int lda, long strideA, long groupStrideA,
+                                   MemorySegment b, int ldb, long strideB, long groupStrideB,
+                                   float beta, MemorySegment c, int ldc, long strideC, long groupStrideC,
+                                   int batch, int groups) {
+        if (groups <= 1 || batch == 0 || m == 0 || n == 0 || alpha == 0 || k == 0) {
+            Gemm.super.gemmGroupedBatched(transA, transB, m, n, k, alpha, a, lda, strideA, groupStrideA, b, ldb,
+                    strideB, groupStrideB, beta, c, ldc, strideC, groupStrideC, batch, groups);
+            return;
+        }
+        // strides are non-negative, so the first and the last group bound every product's extent
+        String what = "CudaGemm.gemmGroupedBatched";
+        GemmArguments.check(what, transA, transB, m, n, k, a, lda, strideA, b, ldb, strideB, c, ldc, strideC, batch);
+        int last = groups - 1;
+        GemmArguments.check(what, transA, transB, m, n, k, Gemm.floatsFrom(a, last * groupStrideA), lda, strideA,
+                Gemm.floatsFrom(b, last * groupStrideB), ldb, strideB, Gemm.floatsFrom(c, last * groupStrideC), ldc,
+                strideC, batch);
+        long count = (long) batch * groups;
+        synchronized (execution) {
+            MemorySegment arrays = execution.scratch().workspace(3 * count * Long.BYTES);
+            // column-major Cᵀ = op(B)ᵀ·op(A)ᵀ (see the class comment): B's pointers are cuBLAS's first operand
+            execution.kernel(KernelFunction.GEMM_POINTERS, execution.streaming(count)).pointer(arrays).int64(batch)
+                    .int64(groups).pointer(b).int64(strideB).int64(groupStrideB).pointer(a).int64(strideA)
+                    .int64(groupStrideA).pointer(c).int64(strideC).int64(groupStrideC).launch();
+            long arrayBytes = count * Long.BYTES;
+            execution.driver().sgemmBatched(transB, transA, n, m, k, alpha, arrays.address(), ldb,
+                    arrays.address() + arrayBytes, lda, beta, arrays.address() + 2 * arrayBytes, ldc, (int) count);
+        }
+    }
+
     private void run(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a, int lda,
                      long strideA, MemorySegment b, int ldb, long strideB, float beta, MemorySegment c, int ldc,
                      long strideC, int batch) {

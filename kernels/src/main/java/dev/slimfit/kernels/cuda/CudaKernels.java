@@ -83,7 +83,8 @@ public final class CudaKernels implements KernelProvider {
                     if (!availability.available()) {
                         throw new IllegalStateException(availability.describe());
                     }
-                    instance = new CudaKernels(new JavaCppCudaDriver(availability.fatbin()));
+                    instance = new CudaKernels(ProfilingCudaDriver.wrapIfRequested(
+                            new JavaCppCudaDriver(availability.fatbin())));
                 }
                 result = instance;
             }

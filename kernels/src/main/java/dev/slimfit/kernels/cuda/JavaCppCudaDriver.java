@@ -11,6 +11,7 @@ import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacpp.SizeTPointer;
 
 /**
@@ -137,9 +138,11 @@ final class JavaCppCudaDriver implements CudaDriver {
     @Override
     public void launch(KernelFunction function, LaunchShape shape, KernelArguments arguments) {
         bindContext();
+        // PointerPointer, not Pointer: JavaCPP's Pointer overload of cuLaunchKernel is @ByPtrPtr, which would pass
+        // the address of a temporary holding our address (and a non-null 'extra', so CUDA_ERROR_INVALID_VALUE).
         int status = cudart.cuLaunchKernel(functions[function.ordinal()], (int) shape.gridX(), shape.gridY(),
                 shape.gridZ(), shape.blockX(), shape.blockY(), shape.blockZ(), shape.sharedBytes(), stream,
-                at(arguments.slotPointers().address()), null);
+                new PointerPointer<>(at(arguments.slotPointers().address())), (PointerPointer<?>) null);
         checkDriver(status, "cuLaunchKernel(" + function.symbol() + ", " + shape + ")");
         check(cudart.cudaGetLastError(), "after launching " + function.symbol());
         if (syncEachLaunch) {
@@ -174,6 +177,25 @@ final class JavaCppCudaDriver implements CudaDriver {
         }
         if (syncEachLaunch) {
             check(cudart.cudaStreamSynchronize(stream), "cuBLAS SGEMM (synchronized after the call)");
+        }
+    }
+
+    @Override
+    public void sgemmBatched(boolean transA, boolean transB, int m, int n, int k, float alpha, long aArray, int lda,
+                             long bArray, int ldb, float beta, long cArray, int ldc, int batch) {
+        bindContext();
+        int opA = transA ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N;
+        int opB = transB ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N;
+        synchronized (alphaHost) {
+            alphaHost.put(0, alpha);
+            betaHost.put(0, beta);
+            int status = cublas.cublasSgemmBatched(cublasHandle, opA, opB, m, n, k, alphaHost,
+                    new PointerPointer<>(at(aArray)), lda, new PointerPointer<>(at(bArray)), ldb, betaHost,
+                    new PointerPointer<>(at(cArray)), ldc, batch);
+            checkCublas(status, "cublasSgemmBatched(m=" + m + " n=" + n + " k=" + k + " batch=" + batch + ")");
+        }
+        if (syncEachLaunch) {
+            check(cudart.cudaStreamSynchronize(stream), "cuBLAS SGEMM batched (synchronized after the call)");
         }
     }
 

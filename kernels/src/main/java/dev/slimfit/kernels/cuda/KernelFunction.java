@@ -78,7 +78,9 @@ public enum KernelFunction {
     DECODE_INT4("slimfit_decode_int4", POINTER, POINTER, INT64, FLOAT32),
     ENCODE_TOP_K("slimfit_encode_top_k", POINTER, INT64, INT64, INT64, POINTER, POINTER),
     TOP_K_CHECK("slimfit_top_k_check", POINTER, INT64, INT64, POINTER),
-    DECODE_TOP_K("slimfit_decode_top_k", POINTER, POINTER, INT64, INT64, INT64, POINTER);
+    DECODE_TOP_K("slimfit_decode_top_k", POINTER, POINTER, INT64, INT64, INT64, POINTER),
+    GEMM_POINTERS("slimfit_gemm_pointers", POINTER, INT64, INT64, POINTER, INT64, INT64, POINTER, INT64, INT64, POINTER,
+            INT64, INT64);
 
     private final String symbol;
     private final List<ArgumentType> parameters;

@@ -115,6 +115,8 @@ class CudaLaunchersTest {
         c.decodeTopK(rows, cols, k, kept, keptIndices, y);
         kernels.gemm().gemm(false, true, rows, rows, cols, 1f, x, cols, y, cols, 0f, z, rows);
         kernels.gemm().gemm(false, false, rows, cols, 0, 1f, x, 1, y, cols, 0.5f, z, cols);
+        kernels.gemm().gemmGroupedBatched(false, false, 4, 4, 4, 1f, x, 4, 16, 32, y, 4, 16, 32, 0f, z, 4, 16, 32, 2,
+                2);
 
         Set<KernelFunction> launched = driver.launches.stream().map(RecordingCudaDriver.Launch::function)
                 .collect(Collectors.toCollection(() -> EnumSet.noneOf(KernelFunction.class)));
@@ -169,6 +171,39 @@ class CudaLaunchersTest {
                 128, 128 * 128, 6);
         assertEquals(List.of(new RecordingCudaDriver.Sgemm(true, false, 128, 128, 64, 0.125f, b.address(), 64,
                 128 * 64, a.address(), 64, 128 * 64, 0f, c.address(), 128, 128 * 128, 6)), driver.sgemms);
+    }
+
+    @Test
+    void groupedBatchIsOnePointerArrayCallWhoseArraysAKernelFillsInStreamOrder() {
+        // attention's scores from [examples=3, seq=128, heads=6 · 64]: heads inner (stride 64), examples the groups
+        int examples = 3;
+        int heads = 6;
+        long tokens = 128L * heads * 64;
+        long scores = 128L * 128;
+        MemorySegment q = floats(examples * tokens);
+        MemorySegment k = floats(examples * tokens);
+        MemorySegment s = floats(examples * heads * scores);
+        kernels.gemm().gemmGroupedBatched(false, true, 128, 128, 64, 0.125f, q, heads * 64, 64, tokens, k, heads * 64,
+                64, tokens, 0f, s, 128, scores, heads * scores, heads, examples);
+        assertTrue(driver.sgemms.isEmpty(), "no call per group");
+        assertEquals(1, driver.launches.size());
+        RecordingCudaDriver.Launch fill = driver.launches.getFirst();
+        assertEquals(KernelFunction.GEMM_POINTERS, fill.function());
+        long arrays = fill.words().getFirst();
+        long count = (long) heads * examples;
+        // cuBLAS's operands are B then A (Cᵀ = Bᵀ·Aᵀ): the first array is K's
+        assertEquals(List.of(arrays, (long) heads, (long) examples, k.address(), 64L, tokens, q.address(), 64L, tokens,
+                s.address(), scores, heads * scores), fill.words());
+        assertTrue(fill.shape().gridX() * (long) fill.shape().blockX() >= 1, "a grid-stride launch");
+        assertEquals(List.of(new RecordingCudaDriver.SgemmBatched(true, false, 128, 128, 64, 0.125f, arrays,
+                heads * 64, arrays + count * Long.BYTES, heads * 64, 0f, arrays + 2 * count * Long.BYTES, 128,
+                (int) count)), driver.batchedSgemms);
+        // the last group's extent is checked before anything is launched
+        driver.launches.clear();
+        assertThrows(IndexOutOfBoundsException.class, () -> kernels.gemm().gemmGroupedBatched(false, true, 128, 128,
+                64, 1f, q, heads * 64, 64, tokens + 1, k, heads * 64, 64, tokens, 0f, s, 128, scores, heads * scores,
+                heads, examples));
+        assertTrue(driver.launches.isEmpty());
     }
 
     @Test

@@ -26,6 +26,11 @@ final class RecordingCudaDriver implements CudaDriver {
                  long b, int ldb, long strideB, float beta, long c, int ldc, long strideC, int batch) {
     }
 
+    /** One recorded pointer-array cuBLAS call: the device addresses of its three pointer arrays. */
+    record SgemmBatched(boolean transA, boolean transB, int m, int n, int k, float alpha, long aArray, int lda,
+                        long bArray, int ldb, float beta, long cArray, int ldc, int batch) {
+    }
+
     static final int MULTIPROCESSORS = 132;
 
     private final Arena arena = Arena.ofShared();
@@ -33,6 +38,7 @@ final class RecordingCudaDriver implements CudaDriver {
     private final TreeMap<Long, Long> pinned = new TreeMap<>();
     final List<Launch> launches = new ArrayList<>();
     final List<Sgemm> sgemms = new ArrayList<>();
+    final List<SgemmBatched> batchedSgemms = new ArrayList<>();
     boolean tensorFloat32;
 
     @Override
@@ -129,6 +135,17 @@ final class RecordingCudaDriver implements CudaDriver {
         requireDevice("sgemm B", b, 1);
         requireDevice("sgemm C", c, 1);
         sgemms.add(new Sgemm(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC,
+                batch));
+    }
+
+    @Override
+    public synchronized void sgemmBatched(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                          long aArray, int lda, long bArray, int ldb, float beta, long cArray, int ldc,
+                                          int batch) {
+        requireDevice("sgemmBatched A pointers", aArray, (long) batch * Long.BYTES);
+        requireDevice("sgemmBatched B pointers", bArray, (long) batch * Long.BYTES);
+        requireDevice("sgemmBatched C pointers", cArray, (long) batch * Long.BYTES);
+        batchedSgemms.add(new SgemmBatched(transA, transB, m, n, k, alpha, aArray, lda, bArray, ldb, beta, cArray, ldc,
                 batch));
     }
 
