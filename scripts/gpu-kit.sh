@@ -19,10 +19,11 @@ KIT=dist/gpu-kit
 LIMIT_BYTES=$((64 * 1024 * 1024))
 JUNIT_PLATFORM_VERSION=1.14.1   # the platform release of the JUnit 5.14.1 BOM in pom.xml
 # What the run needs from the JDK: java.management (the CLI's child JVMs read their parent's flags), jdk.unsupported
-# (JavaCPP), java.sql (Jackson's date handlers), jdk.zipfs (JUnit scans the test jar for packages). java.desktop
+# (JavaCPP), java.sql (Jackson's date handlers), jdk.zipfs (JUnit scans the test jar for packages), jdk.jfr (the
+# flight recording of gpu-run.sh's profile phase, and its jfr tool). java.desktop
 # (AWT, 6 MiB; only the PNG plots of `finetune` use it) is left out, although jdeps lists it for JFreeChart: the kit
 # never plots.
-MODULES=java.base,java.management,jdk.unsupported,jdk.incubator.vector,java.logging,java.sql,jdk.zipfs
+MODULES=java.base,java.management,jdk.unsupported,jdk.incubator.vector,java.logging,java.sql,jdk.zipfs,jdk.jfr
 JAVA_FLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED)
 
 echo "[gpu-kit] building the project (tests compiled, not run)"

@@ -7,8 +7,9 @@
 #           reference, the engine tests on cuda:0, the tiny-BERT training test (-Dslimfit.cuda.require=true: a skip
 #           for lack of CUDA fails)
 #   bench   CudaKernelTimings: GB/s against the device copy bandwidth at 256 MiB, GEMM GFLOP/s
-#   profile the BERT-base step of 'bert' (full mode) with -Dslimfit.cuda.profile=true: GPU time per kernel, the
-#           GPU's busy share, host waits; then PyTorch's eager step under torch.profiler
+#   profile the BERT-base step of 'bert' (mode PROFILE_MODE, default full) with -Dslimfit.cuda.profile=true: GPU time
+#           per kernel, the GPU's busy share, host waits; a flight recording of the host side (hottest methods); then
+#           PyTorch's eager step under torch.profiler
 #   bert    a BERT-base training step (batch 32, seq 128, random weights) in full and slimfit modes with our CLI, the
 #           same step in the machine's PyTorch (eager and SDPA attention, fp32), and one table of both
 # Usage: bash scripts/gpu-run.sh [check] [tests] [bench] [profile] [bert]
@@ -64,10 +65,17 @@ run_bench() {
 }
 
 run_profile() {
-  say "BERT-base training step, batch 32 x seq 128, full mode, profiled (GPU time per kernel over all steps)"
-  timeout 300 "$JAVA" "${FLAGS[@]}" -Dslimfit.cuda.profile=true -jar "$KIT/slimfit-gpu.jar" memory-probe \
-    --config bert-base --mode full --rate 0.95 --batch 32 --seq 128 --device cuda --timed-steps 5 \
-    | grep -v '^RESULT' || status=1
+  local mode=${PROFILE_MODE:-full}
+  say "BERT-base training step, batch 32 x seq 128, $mode mode, profiled (GPU time per kernel over all steps)"
+  # and a flight recording of the host side: where the JVM spends the time between launches
+  timeout 300 "$JAVA" "${FLAGS[@]}" -Dslimfit.cuda.profile=true \
+    -XX:StartFlightRecording:filename="$OUT/probe-$mode.jfr",settings=profile -jar "$KIT/slimfit-gpu.jar" memory-probe \
+    --config bert-base --mode "$mode" --rate 0.95 --batch 32 --seq 128 --device cuda --timed-steps 5 \
+    > "$OUT/probe-$mode.out" || status=1
+  grep -v '^RESULT' "$OUT/probe-$mode.out"
+  say "host side of the step: hottest Java methods and native calls (JFR samples over the whole run)"
+  "$RUNTIME/runtime/bin/jfr" view --width 160 hot-methods "$OUT/probe-$mode.jfr" || status=1
+  "$RUNTIME/runtime/bin/jfr" view --width 160 native-methods "$OUT/probe-$mode.jfr" || status=1
   say "the same step in PyTorch (eager attention), profiled"
   PYTHONUNBUFFERED=1 timeout 200 python3 scripts/gpu_bert_reference.py profile --batch 32 --seq 128 --steps 5 \
     || status=1

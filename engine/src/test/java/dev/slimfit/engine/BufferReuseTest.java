@@ -185,16 +185,16 @@ class BufferReuseTest {
 
     /**
      * With encoded operands, matmul's backward decodes them a slice of examples at a time; its gradients must equal
-     * those computed from the whole decoded operands. The operands span several slices of
-     * {@link SavedSlot#DECODE_CHUNK_ELEMENTS}.
+     * those computed from the whole decoded operands. The operands span several slices of the device's
+     * {@link SavedSlot#decodeChunkElements}.
      */
     @ParameterizedTest
     @MethodSource("devices")
     void matmulBackwardDecodingSlicesEqualsDecodingWhole(Device device) {
         int examples = 6;
         int heads = 4;
-        int m = 128;
-        assertTrue((long) examples * heads * m * m > SavedSlot.DECODE_CHUNK_ELEMENTS,
+        int m = device.isHost() ? 128 : 512; // a GPU decodes 16× larger slices
+        assertTrue((long) examples * heads * m * m > SavedSlot.decodeChunkElements(device),
                 "the probabilities must need more than one slice");
         for (Codec codec : List.of(new Codec.FixedUint8(), new Codec.FixedInt4(3))) {
             float[] probabilities = random.uniform(examples * heads * m * m, 0, 1);
@@ -228,10 +228,10 @@ class BufferReuseTest {
     @ParameterizedTest
     @MethodSource("devices")
     void softmaxBackwardDecodingSlicesFollowsTheFormula(Device device) {
-        int rows = 2500;
         int cols = 128;
+        int rows = (int) (SavedSlot.decodeChunkElements(device) * 5 / 2 / cols) + 52; // 2½ slices and a ragged end
         float scale = 0.125f;
-        assertTrue((long) rows * cols > SavedSlot.DECODE_CHUNK_ELEMENTS, "must need more than one slice");
+        assertTrue((long) rows * cols > SavedSlot.decodeChunkElements(device), "must need more than one slice");
         try (Scope scope = Scope.open(); SavePolicy.Installed policy = encodeAs(SaveKinds.SOFTMAX_OUTPUT,
                 new Codec.FixedUint8())) {
             Tensor x = Tensor.of(device, random.uniform(rows * cols, -4, 4), rows, cols).requiresGrad(true);
@@ -456,10 +456,11 @@ class BufferReuseTest {
     @ParameterizedTest
     @MethodSource("devices")
     void valueGradientTakesTheContextGradientsBufferWhenBothOperandsAreEncoded(Device device) {
-        // one example's probabilities (4·256·256) fill a decode slice, so the backward goes example by example
+        // one example's probabilities (heads·seq·seq) fill a decode slice, so the backward goes example by example
+        // (on the host 4·256·256, on a GPU 4·1024·1024)
         int batch = 3;
         int heads = 4;
-        int seq = 256;
+        int seq = (int) Math.sqrt((double) SavedSlot.decodeChunkElements(device) / heads);
         int headDim = 8;
         float[] logits = random.uniform(batch * heads * seq * seq, -3, 3);
         float[] values = random.uniform(batch * heads * seq * headDim, -1, 1);

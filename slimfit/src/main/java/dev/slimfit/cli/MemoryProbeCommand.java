@@ -8,6 +8,7 @@ import dev.slimfit.engine.MemoryLedger;
 import dev.slimfit.engine.cuda.CudaDevice;
 import dev.slimfit.engine.cuda.DeviceMemoryReport;
 import dev.slimfit.model.bert.BertConfig;
+import dev.slimfit.kernels.cuda.CudaKernels;
 import dev.slimfit.train.MethodOptions;
 import dev.slimfit.train.Mode;
 import dev.slimfit.train.ResidentMemory;
@@ -96,10 +97,18 @@ public final class MemoryProbeCommand implements Callable<Integer> {
             // the first full-size step also pays for first allocations and GEMM heuristics: time the median of
             // several when asked (memory figures are the last step's; every step of a mode allocates alike)
             double[] millis = new double[Math.max(1, timedSteps)];
+            CudaKernels cudaKernels = cuda != null ? (CudaKernels) cuda.kernels() : null;
+            if (cudaKernels != null) {
+                cudaKernels.restartProfile(); // -Dslimfit.cuda.profile: the timed steps alone
+            }
             StepRecord measured = null;
             for (int i = 0; i < millis.length; i++) {
                 measured = trainer.trainStep(ledger, indices(1_000_000 + i * batch, batch));
                 millis[i] = measured.millis();
+            }
+            if (cudaKernels != null) {
+                cudaKernels.profileReport().ifPresent(report -> System.err.print("the " + millis.length
+                        + " timed steps, " + report.stripLeading()));
             }
             java.util.Arrays.sort(millis);
             LedgerSnapshot snapshot = ledger.snapshot();

@@ -88,7 +88,7 @@ final class ActivationOps {
     private static void backwardThroughChunks(SavedSlot input, Tensor g) {
         long n = g.numel();
         long granule = input.decodeGranule();
-        long chunk = Math.max(granule, SavedSlot.DECODE_CHUNK_ELEMENTS / granule * granule);
+        long chunk = Math.max(granule, SavedSlot.decodeChunkElements(g.device()) / granule * granule);
         Shape bufferShape = Shape.of(Math.toIntExact(Math.min(chunk, n)));
         try (Tensor decoded = Tensor.workspace(g.device(), DType.F32, bufferShape, "gelu.grad.decoded")) {
             for (long first = 0; first < n; first += chunk) {

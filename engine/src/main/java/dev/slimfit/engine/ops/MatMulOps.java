@@ -282,7 +282,8 @@ final class MatMulOps {
         int examples = savedShape.dim(0);
         long perExample = savedShape.numel() / examples;
         long granule = saved.decodeGranule();
-        int perSlice = (int) Math.max(1, Math.min(examples, SavedSlot.DECODE_CHUNK_ELEMENTS / Math.max(1, perExample)));
+        long chunk = SavedSlot.decodeChunkElements(g.device());
+        int perSlice = (int) Math.max(1, Math.min(examples, chunk / Math.max(1, perExample)));
         if (perExample == 0 || (perExample * perSlice) % granule != 0) {
             return null;
         }

@@ -88,10 +88,11 @@ final class SoftmaxOp {
                  */
                 private int rowsPerDecodedSlice() {
                     long elements = (long) rows * cols;
-                    if (output.isExact() || cols == 0 || elements <= SavedSlot.DECODE_CHUNK_ELEMENTS) {
+                    long chunk = SavedSlot.decodeChunkElements(device);
+                    if (output.isExact() || cols == 0 || elements <= chunk) {
                         return 0;
                     }
-                    int perSlice = (int) Math.max(1, SavedSlot.DECODE_CHUNK_ELEMENTS / cols);
+                    int perSlice = (int) Math.max(1, chunk / cols);
                     return ((long) perSlice * cols) % output.decodeGranule() == 0 ? perSlice : 0;
                 }
 

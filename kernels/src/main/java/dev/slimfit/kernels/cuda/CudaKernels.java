@@ -14,6 +14,8 @@ import dev.slimfit.kernels.Optimizers;
 import dev.slimfit.kernels.Reductions;
 import dev.slimfit.kernels.Softmax;
 
+import java.util.Optional;
+
 /**
  * The CUDA provider (name {@code cuda}): device 0, one stream, cuBLAS for GEMMs and the hand-written kernels of
  * native/src for everything else. Buffers are device pointers wrapped as zero-copy MemorySegment handles. Work is
@@ -90,6 +92,18 @@ public final class CudaKernels implements KernelProvider {
             }
         }
         return result;
+    }
+
+    /** Restarts the {@code -Dslimfit.cuda.profile} totals, e.g. at the first timed step; nothing when it is off. */
+    public void restartProfile() {
+        if (driver instanceof ProfilingCudaDriver profiler) {
+            profiler.restart();
+        }
+    }
+
+    /** The {@code -Dslimfit.cuda.profile} table since the last restart; empty when profiling is off. */
+    public Optional<String> profileReport() {
+        return driver instanceof ProfilingCudaDriver profiler ? Optional.of(profiler.report()) : Optional.empty();
     }
 
     /** The driver underneath (device queries, events for timing, memory info). */

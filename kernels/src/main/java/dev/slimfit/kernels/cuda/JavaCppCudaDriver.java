@@ -26,6 +26,8 @@ final class JavaCppCudaDriver implements CudaDriver {
 
     /** Synchronize after every launch (slow; localises asynchronous errors). */
     static final String SYNC_EACH_LAUNCH_PROPERTY = "slimfit.cuda.syncEachLaunch";
+    /** Let cuBLAS use TF32 tensor cores for float32 GEMMs from the start (off by default: plain fp32). */
+    static final String TF32_PROPERTY = "slimfit.cuda.tf32";
 
     private static final int DEVICE = 0;
     private static final int SUCCESS = 0;
@@ -64,7 +66,7 @@ final class JavaCppCudaDriver implements CudaDriver {
         }
         checkCublas(cublas.cublasCreate_v2(cublasHandle), "cublasCreate");
         checkCublas(cublas.cublasSetStream_v2(cublasHandle, stream), "cublasSetStream");
-        tensorFloat32(false);
+        tensorFloat32(Boolean.getBoolean(TF32_PROPERTY));
         byte[] name = new byte[256];
         checkDriver(cudart.cuDeviceGetName(name, name.length, device[0]), "cuDeviceGetName");
         this.deviceName = cString(name);

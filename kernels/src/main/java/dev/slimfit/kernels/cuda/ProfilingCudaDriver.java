@@ -32,6 +32,7 @@ final class ProfilingCudaDriver implements CudaDriver {
     private final List<CudaEvent> starts = new ArrayList<>();
     private final List<CudaEvent> ends = new ArrayList<>();
     private final String[] pendingNames = new String[POOL_PAIRS];
+    private final long[] pendingHostNanos = new long[POOL_PAIRS];
     private int pending;
     private final Map<String, Totals> totals = new HashMap<>();
     private double busyMillis;
@@ -40,11 +41,13 @@ final class ProfilingCudaDriver implements CudaDriver {
     private long synchronizationNanos;
     private long hostCallNanos;
     private long operations;
+    private boolean reported;
 
-    /** Per-name count and GPU milliseconds. */
+    /** Per-name count, GPU milliseconds and the host's time inside the calls. */
     private static final class Totals {
         long calls;
         double millis;
+        long hostNanos;
     }
 
     ProfilingCudaDriver(CudaDriver inner) {
@@ -57,8 +60,7 @@ final class ProfilingCudaDriver implements CudaDriver {
             return driver;
         }
         ProfilingCudaDriver profiler = new ProfilingCudaDriver(driver);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.print(profiler.report()),
-                "cuda-profile-report"));
+        Runtime.getRuntime().addShutdownHook(new Thread(profiler::reportAtExit, "cuda-profile-report"));
         return profiler;
     }
 
@@ -115,8 +117,10 @@ final class ProfilingCudaDriver implements CudaDriver {
         starts.get(pending).record();
         long start = System.nanoTime();
         operation.run();
-        hostCallNanos += System.nanoTime() - start;
+        long host = System.nanoTime() - start;
+        hostCallNanos += host;
         ends.get(pending).record();
+        pendingHostNanos[pending] = host;
         pendingNames[pending++] = name;
         operations++;
     }
@@ -133,14 +137,34 @@ final class ProfilingCudaDriver implements CudaDriver {
             Totals t = totals.computeIfAbsent(pendingNames[i], key -> new Totals());
             t.calls++;
             t.millis += millis;
+            t.hostNanos += pendingHostNanos[i];
             busyMillis += millis;
         }
         spanMillis += last.millisecondsSince(starts.getFirst());
         pending = 0;
     }
 
+    /** Forgets everything timed so far (operations still pending are waited for and dropped). */
+    synchronized void restart() {
+        readPending();
+        totals.clear();
+        busyMillis = 0;
+        spanMillis = 0;
+        synchronizations = 0;
+        synchronizationNanos = 0;
+        hostCallNanos = 0;
+        operations = 0;
+    }
+
+    private synchronized void reportAtExit() {
+        if (!reported) {
+            System.err.print(report());
+        }
+    }
+
     /** The table of GPU time per operation name, and the busy share of the stretches between synchronizations. */
     synchronized String report() {
+        reported = true;
         readPending();
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%nCUDA profile (-D%s): %d operations, GPU busy %.1f ms of %.1f ms between"
@@ -148,13 +172,15 @@ final class ProfilingCudaDriver implements CudaDriver {
                 + " the driver calls %.1f ms%n", PROPERTY, operations, busyMillis, spanMillis,
                 spanMillis == 0 ? 0 : 100 * busyMillis / spanMillis, synchronizations,
                 synchronizationNanos / NANOS_PER_MILLI, hostCallNanos / NANOS_PER_MILLI));
-        sb.append(String.format(Locale.ROOT, "%-40s %9s %11s %10s %7s%n", "operation", "calls", "GPU ms", "mean us",
-                "share"));
+        sb.append(String.format(Locale.ROOT, "%-46s %9s %11s %10s %7s %12s%n", "operation", "calls", "GPU ms",
+                "mean us", "share", "host us/call"));
         totals.entrySet().stream()
                 .sorted((x, y) -> Double.compare(y.getValue().millis, x.getValue().millis))
-                .forEach(e -> sb.append(String.format(Locale.ROOT, "%-40s %9d %11.2f %10.1f %6.1f%%%n", e.getKey(),
-                        e.getValue().calls, e.getValue().millis, 1000 * e.getValue().millis / e.getValue().calls,
-                        busyMillis == 0 ? 0 : 100 * e.getValue().millis / busyMillis)));
+                .forEach(e -> sb.append(String.format(Locale.ROOT, "%-46s %9d %11.2f %10.1f %6.1f%% %12.1f%n",
+                        e.getKey(), e.getValue().calls, e.getValue().millis,
+                        1000 * e.getValue().millis / e.getValue().calls,
+                        busyMillis == 0 ? 0 : 100 * e.getValue().millis / busyMillis,
+                        e.getValue().hostNanos / 1e3 / e.getValue().calls)));
         return sb.toString();
     }
 
