@@ -94,7 +94,8 @@ extern "C" __global__ void slimfit_cross_entropy_backward(const float* logits, c
     const float* row = logits + r * classes;
     const double lse = slimfit::row_log_sum_exp(row, classes, max_scratch, sum_scratch);
     for (int64_t c = threadIdx.x; c < classes; c += blockDim.x) {
-      const double probability = expf(static_cast<float>(row[c] - lse));
+      // in double: for a dominant target p ≈ 1, and a float p would leave p − 1 with a few significant bits
+      const double probability = exp(static_cast<double>(row[c]) - lse);
       const double onehot = c == target ? 1.0 : 0.0;
       out[c] = static_cast<float>(per_row * (probability - onehot));
     }
