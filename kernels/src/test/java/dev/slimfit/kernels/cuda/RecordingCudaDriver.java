@@ -40,6 +40,13 @@ final class RecordingCudaDriver implements CudaDriver {
     final List<Sgemm> sgemms = new ArrayList<>();
     final List<SgemmBatched> batchedSgemms = new ArrayList<>();
     boolean tensorFloat32;
+    /**
+     * A simulated GPU clock that events read: each launch advances it by {@link #LAUNCH_MICROS}, each cuBLAS call by
+     * {@link #SGEMM_MICROS}, so that timing code (the profiler) has known durations to report.
+     */
+    static final long LAUNCH_MICROS = 10;
+    static final long SGEMM_MICROS = 100;
+    private long clockMicros;
 
     @Override
     public String deviceName() {
@@ -125,6 +132,7 @@ final class RecordingCudaDriver implements CudaDriver {
             words.add(word);
         }
         launches.add(new Launch(function, shape, List.copyOf(words)));
+        clockMicros += LAUNCH_MICROS;
     }
 
     @Override
@@ -134,6 +142,7 @@ final class RecordingCudaDriver implements CudaDriver {
         requireDevice("sgemm A", a, 1);
         requireDevice("sgemm B", b, 1);
         requireDevice("sgemm C", c, 1);
+        clockMicros += SGEMM_MICROS;
         sgemms.add(new Sgemm(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC,
                 batch));
     }
@@ -145,6 +154,7 @@ final class RecordingCudaDriver implements CudaDriver {
         requireDevice("sgemmBatched A pointers", aArray, (long) batch * Long.BYTES);
         requireDevice("sgemmBatched B pointers", bArray, (long) batch * Long.BYTES);
         requireDevice("sgemmBatched C pointers", cArray, (long) batch * Long.BYTES);
+        clockMicros += SGEMM_MICROS;
         batchedSgemms.add(new SgemmBatched(transA, transB, m, n, k, alpha, aArray, lda, bArray, ldb, beta, cArray, ldc,
                 batch));
     }
@@ -163,24 +173,32 @@ final class RecordingCudaDriver implements CudaDriver {
 
     @Override
     public CudaEvent createEvent() {
-        return new CudaEvent() {
-            @Override
-            public void record() {
-            }
+        return new ClockEvent();
+    }
 
-            @Override
-            public void synchronize() {
-            }
+    /** An event that records the simulated clock. */
+    private final class ClockEvent implements CudaEvent {
+        private long recordedMicros;
 
-            @Override
-            public float millisecondsSince(CudaEvent earlier) {
-                return 0;
+        @Override
+        public void record() {
+            synchronized (RecordingCudaDriver.this) {
+                recordedMicros = clockMicros;
             }
+        }
 
-            @Override
-            public void close() {
-            }
-        };
+        @Override
+        public void synchronize() {
+        }
+
+        @Override
+        public float millisecondsSince(CudaEvent earlier) {
+            return (recordedMicros - ((ClockEvent) earlier).recordedMicros) / 1000f;
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     @Override
