@@ -3,38 +3,53 @@ package dev.slimfit.engine.cuda;
 import dev.slimfit.kernels.DeviceMemory;
 
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
- * A caching allocator in front of a device's raw memory, as PyTorch's: a freed block is not returned to the driver
- * but kept in a free list of its size class and handed out again for the next request of that class, so a training
- * step after the first makes no cudaMalloc/cudaFree calls (both are slow and cudaFree synchronizes the device). Sizes
- * round up to {@link #SMALL_ROUNDING} bytes below {@link #LARGE_THRESHOLD} and to {@link #LARGE_ROUNDING} above, which
- * bounds the waste while letting similar tensors share a class. Reuse is safe without events because every kernel and
- * copy of the device runs in order on one stream: work queued with the old owner finishes before the new owner's.
+ * A caching allocator in front of a device's raw memory, after PyTorch's: memory is taken from the driver in segments
+ * and handed out as blocks carved from them; a freed block is not returned to the driver but merges with its free
+ * neighbours and serves the next request it fits (best fit, split when the rest is still useful), so a training step
+ * after the first makes no cudaMalloc/cudaFree calls (both are slow and cudaFree synchronizes the device).
  *
- * <p>When the raw allocation fails, the cached blocks are released and the allocation is tried once more. The ledger
- * (kept by the engine's Storage) counts the bytes tensors asked for; this class counts what it holds: blocks in use
- * ({@link #allocatedBytes()}, rounded sizes) and everything it has taken from the driver ({@link #reservedBytes()},
- * in use plus cached), with peaks, so a report can show the gap between counted and real memory.
+ * <p>Block sizes round up to {@link #BLOCK_ROUNDING} bytes. Requests up to {@link #SMALL_REQUEST} share
+ * {@link #SMALL_SEGMENT} segments; larger ones below {@link #LARGE_SEGMENT_REQUEST} share {@link #LARGE_SEGMENT}
+ * segments; the rest get a segment of their own, rounded to {@link #SEGMENT_ROUNDING}. Small and large blocks live in
+ * separate pools, so a small tensor never splits a large block. Packing blocks into shared segments is what keeps the
+ * device's memory close to the ledger: with a segment per block, rounded to 2 MiB, BERT-base's 2.25 MiB weight
+ * matrices, their gradients and AdamW moments each held 4 MiB, and the pool peaked 21% above the ledger on an H100.
+ * Reuse is safe without events because every kernel and copy of the device runs in order on one stream: work queued
+ * with the old owner finishes before the new owner's.
+ *
+ * <p>When the raw allocation fails, the segments with nothing in use are released and the allocation is tried once
+ * more. The ledger (kept by the engine's Storage) counts the bytes tensors asked for; this class counts what it
+ * holds: blocks in use ({@link #allocatedBytes()}, rounded sizes) and everything it has taken from the driver
+ * ({@link #reservedBytes()}, in use plus cached), with peaks, so a report can show the gap between counted and real
+ * memory.
  */
 public final class CachingAllocator implements DeviceMemory {
 
-    /** Requests below this round to {@link #SMALL_ROUNDING}. */
-    public static final long LARGE_THRESHOLD = 1L << 20;
-    public static final long SMALL_ROUNDING = 512;
-    /** Requests of {@link #LARGE_THRESHOLD} and more round to 2 MiB. */
-    public static final long LARGE_ROUNDING = 2L << 20;
+    /** Every block size is a multiple of this. */
+    public static final long BLOCK_ROUNDING = 512;
+    /** Requests up to this size are small: they come from {@link #SMALL_SEGMENT} segments. */
+    public static final long SMALL_REQUEST = 1L << 20;
+    public static final long SMALL_SEGMENT = 2L << 20;
+    /** Requests below this size (and above {@link #SMALL_REQUEST}) come from {@link #LARGE_SEGMENT} segments. */
+    public static final long LARGE_SEGMENT_REQUEST = 10L << 20;
+    public static final long LARGE_SEGMENT = 20L << 20;
+    /** A request of {@link #LARGE_SEGMENT_REQUEST} or more gets a segment of its own, rounded to this. */
+    public static final long SEGMENT_ROUNDING = 2L << 20;
 
     private final DeviceMemory raw;
     private final String device;
-    /** Free blocks by rounded size. */
-    private final TreeMap<Long, ArrayDeque<MemorySegment>> cached = new TreeMap<>();
-    /** Blocks in use by address: the raw block (full rounded size) behind each segment handed out. */
-    private final Map<Long, MemorySegment> inUse = new HashMap<>();
+    /** Free blocks of each pool, smallest first (then by address), for best fit. */
+    private final TreeSet<Block> smallFree = new TreeSet<>(BY_SIZE_THEN_ADDRESS);
+    private final TreeSet<Block> largeFree = new TreeSet<>(BY_SIZE_THEN_ADDRESS);
+    /** Blocks in use by address. */
+    private final Map<Long, Block> inUse = new HashMap<>();
     private long reserved;
     private long allocated;
     private long peakReserved;
@@ -42,15 +57,51 @@ public final class CachingAllocator implements DeviceMemory {
     private long rawAllocations;
     private long reuses;
 
+    private static final Comparator<Block> BY_SIZE_THEN_ADDRESS =
+            Comparator.comparingLong((Block b) -> b.size).thenComparingLong(b -> b.address);
+
+    /** A piece of one segment; blocks of a segment are linked in address order. */
+    private static final class Block {
+        final MemorySegment segment;
+        final boolean small;
+        long address;
+        long size;
+        boolean free = true;
+        Block previous;
+        Block next;
+
+        Block(MemorySegment segment, boolean small, long address, long size) {
+            this.segment = segment;
+            this.small = small;
+            this.address = address;
+            this.size = size;
+        }
+
+        /** The whole segment, nothing split off. */
+        boolean isWholeSegment() {
+            return previous == null && next == null;
+        }
+    }
+
     public CachingAllocator(String device, DeviceMemory raw) {
         this.device = device;
         this.raw = raw;
     }
 
-    /** The size class of a request. */
+    /** The block size of a request. */
     public static long roundedSize(long bytes) {
-        long unit = bytes < LARGE_THRESHOLD ? SMALL_ROUNDING : LARGE_ROUNDING;
-        return (bytes + unit - 1) / unit * unit;
+        return (bytes + BLOCK_ROUNDING - 1) / BLOCK_ROUNDING * BLOCK_ROUNDING;
+    }
+
+    /** The size of the segment a request that no free block fits gets from the driver. */
+    static long segmentSize(long blockSize) {
+        if (blockSize <= SMALL_REQUEST) {
+            return SMALL_SEGMENT;
+        }
+        if (blockSize < LARGE_SEGMENT_REQUEST) {
+            return LARGE_SEGMENT;
+        }
+        return (blockSize + SEGMENT_ROUNDING - 1) / SEGMENT_ROUNDING * SEGMENT_ROUNDING;
     }
 
     @Override
@@ -62,14 +113,22 @@ public final class CachingAllocator implements DeviceMemory {
             return MemorySegment.NULL;
         }
         long size = roundedSize(bytes);
-        MemorySegment block = takeCached(size);
-        if (block == null) {
-            block = allocateRaw(size, bytes);
+        boolean small = size <= SMALL_REQUEST;
+        TreeSet<Block> pool = small ? smallFree : largeFree;
+        Block block = pool.ceiling(new Block(null, small, 0, size));
+        if (block != null) {
+            pool.remove(block);
+            reuses++;
+        } else {
+            MemorySegment segment = allocateRaw(segmentSize(size), bytes);
+            block = new Block(segment, small, segment.address(), segment.byteSize());
         }
-        inUse.put(block.address(), block);
-        allocated += size;
+        split(block, size, pool);
+        block.free = false;
+        inUse.put(block.address, block);
+        allocated += block.size;
         peakAllocated = Math.max(peakAllocated, allocated);
-        return block.asSlice(0, bytes);
+        return block.segment.asSlice(block.address - block.segment.address(), bytes);
     }
 
     @Override
@@ -77,25 +136,38 @@ public final class CachingAllocator implements DeviceMemory {
         if (buffer.address() == 0) {
             return;
         }
-        MemorySegment block = inUse.remove(buffer.address());
+        Block block = inUse.remove(buffer.address());
         if (block == null) {
             throw new IllegalArgumentException(device + ": free of 0x" + Long.toHexString(buffer.address())
                     + ", which this allocator did not hand out (or was freed already)");
         }
-        allocated -= block.byteSize();
-        cached.computeIfAbsent(block.byteSize(), k -> new ArrayDeque<>()).push(block);
+        allocated -= block.size;
+        block.free = true;
+        TreeSet<Block> pool = block.small ? smallFree : largeFree;
+        if (block.previous != null && block.previous.free) {
+            Block previous = block.previous;
+            pool.remove(previous);
+            absorbNext(previous);
+            block = previous;
+        }
+        if (block.next != null && block.next.free) {
+            pool.remove(block.next);
+            absorbNext(block);
+        }
+        pool.add(block);
     }
 
-    /** Returns every cached (free) block to the driver; blocks in use stay. */
+    /** Returns every segment with nothing in use to the driver; segments with a block in use stay. */
     public synchronized void releaseCached() {
         raw.synchronize();
-        for (ArrayDeque<MemorySegment> blocks : cached.values()) {
-            for (MemorySegment block : blocks) {
-                raw.free(block);
-                reserved -= block.byteSize();
+        for (TreeSet<Block> pool : List.of(smallFree, largeFree)) {
+            List<Block> whole = pool.stream().filter(Block::isWholeSegment).toList();
+            for (Block block : whole) {
+                pool.remove(block);
+                raw.free(block.segment);
+                reserved -= block.segment.byteSize();
             }
         }
-        cached.clear();
     }
 
     @Override
@@ -162,30 +234,45 @@ public final class CachingAllocator implements DeviceMemory {
         peakAllocated = allocated;
     }
 
-    private MemorySegment takeCached(long size) {
-        ArrayDeque<MemorySegment> blocks = cached.get(size);
-        if (blocks == null || blocks.isEmpty()) {
-            return null;
+    /**
+     * Cuts {@code block} down to {@code size} when the rest can serve another request of its pool: any rest in the
+     * small pool, more than {@link #SMALL_REQUEST} in the large one (a smaller rest stays with the block).
+     */
+    private static void split(Block block, long size, TreeSet<Block> pool) {
+        long rest = block.size - size;
+        boolean useful = block.small ? rest >= BLOCK_ROUNDING : rest > SMALL_REQUEST;
+        if (!useful) {
+            return;
         }
-        reuses++;
-        MemorySegment block = blocks.pop();
-        if (blocks.isEmpty()) {
-            cached.remove(size);
+        Block remainder = new Block(block.segment, block.small, block.address + size, rest);
+        remainder.previous = block;
+        remainder.next = block.next;
+        if (block.next != null) {
+            block.next.previous = remainder;
         }
-        return block;
+        block.next = remainder;
+        block.size = size;
+        pool.add(remainder);
+    }
+
+    /** Merges {@code block}'s free successor into it (both out of their pool). */
+    private static void absorbNext(Block block) {
+        Block next = block.next;
+        block.size += next.size;
+        block.next = next.next;
+        if (next.next != null) {
+            next.next.previous = block;
+        }
     }
 
     private MemorySegment allocateRaw(long size, long requested) {
-        MemorySegment block;
+        MemorySegment segment;
         try {
-            block = raw.allocate(size);
+            segment = raw.allocate(size);
         } catch (RuntimeException firstFailure) {
-            if (cached.isEmpty()) {
-                throw outOfMemory(requested, size, firstFailure);
-            }
             releaseCached();
             try {
-                block = raw.allocate(size);
+                segment = raw.allocate(size);
             } catch (RuntimeException secondFailure) {
                 throw outOfMemory(requested, size, secondFailure);
             }
@@ -193,11 +280,11 @@ public final class CachingAllocator implements DeviceMemory {
         rawAllocations++;
         reserved += size;
         peakReserved = Math.max(peakReserved, reserved);
-        return block;
+        return segment;
     }
 
     private IllegalStateException outOfMemory(long requested, long size, RuntimeException cause) {
-        return new IllegalStateException(device + ": out of memory allocating " + requested + " bytes (block of "
+        return new IllegalStateException(device + ": out of memory allocating " + requested + " bytes (segment of "
                 + size + "); this allocator holds " + reserved + " bytes, " + allocated + " in use: "
                 + cause.getMessage(), cause);
     }

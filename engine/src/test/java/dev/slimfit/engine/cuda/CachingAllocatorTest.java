@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,9 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The caching allocator's bookkeeping over host memory standing in for a device (it needs nothing from CUDA): reuse
- * by size class, reserved versus in-use bytes and their peaks, release of the cache, and the retry after a failed raw
- * allocation.
+ * The caching allocator's bookkeeping over host memory standing in for a device (it needs nothing from CUDA): blocks
+ * carved from shared segments, best-fit reuse, merging of free neighbours, no overlap under random traffic, reserved
+ * versus in-use bytes and their peaks, release of whole free segments, and the retry after a failed raw allocation.
  */
 class CachingAllocatorTest {
 
@@ -72,34 +73,133 @@ class CachingAllocatorTest {
         }
     }
 
+    private static final long MIB = 1L << 20;
+
     @Test
-    void sizesRoundToTheirClass() {
+    void blocksRoundTo512BytesAndSegmentsToTheirPool() {
         assertEquals(512, CachingAllocator.roundedSize(1));
         assertEquals(512, CachingAllocator.roundedSize(512));
         assertEquals(1024, CachingAllocator.roundedSize(513));
-        assertEquals(CachingAllocator.LARGE_ROUNDING, CachingAllocator.roundedSize(CachingAllocator.LARGE_THRESHOLD));
-        assertEquals(2 * CachingAllocator.LARGE_ROUNDING,
-                CachingAllocator.roundedSize(CachingAllocator.LARGE_ROUNDING + 1));
+        assertEquals(3 * MIB + 512, CachingAllocator.roundedSize(3 * MIB + 1));
+        assertEquals(CachingAllocator.SMALL_SEGMENT, CachingAllocator.segmentSize(CachingAllocator.SMALL_REQUEST));
+        assertEquals(CachingAllocator.LARGE_SEGMENT, CachingAllocator.segmentSize(CachingAllocator.SMALL_REQUEST + 512));
+        assertEquals(12 * MIB, CachingAllocator.segmentSize(11 * MIB));
     }
 
     @Test
-    void aFreedBlockServesTheNextRequestOfItsClassWithoutTheDriver() {
+    void aFreedBlockServesTheNextRequestItFitsWithoutTheDriver() {
         CountingMemory raw = new CountingMemory();
         CachingAllocator allocator = new CachingAllocator("test", raw);
-        int bytes = 1000 + random.nextInt(24); // class 1024
+        int bytes = 1000 + random.nextInt(24); // block of 1024
         MemorySegment first = allocator.allocate(bytes);
-        assertEquals(bytes, first.byteSize(), "the segment has the requested size, not the class size");
+        assertEquals(bytes, first.byteSize(), "the segment has the requested size, not the block size");
         allocator.free(first);
         MemorySegment second = allocator.allocate(1024);
-        assertEquals(first.address(), second.address(), "same class: the cached block comes back");
-        assertEquals(1, raw.allocations, random.describe());
+        assertEquals(first.address(), second.address(), "best fit: the freed block comes back");
         assertEquals(1, allocator.reuses());
-        MemorySegment other = allocator.allocate(2000); // another class: a new block
+        MemorySegment other = allocator.allocate(2000); // carved from the same small segment
         assertNotEquals(second.address(), other.address());
-        assertEquals(2, raw.allocations);
+        assertEquals(1, raw.allocations, "one 2 MiB segment serves both " + random.describe());
         allocator.free(second);
         allocator.free(other);
         allocator.releaseCached();
+        assertEquals(0, raw.live);
+    }
+
+    @Test
+    void weightSizedBlocksShareALargeSegment() {
+        CountingMemory raw = new CountingMemory();
+        CachingAllocator allocator = new CachingAllocator("test", raw);
+        long weight = 768L * 768 * Float.BYTES; // 2.25 MiB: BERT-base's attention weights, their gradients, moments
+        List<MemorySegment> blocks = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            blocks.add(allocator.allocate(weight));
+        }
+        assertEquals(1, raw.allocations, "8 × 2.25 MiB fit one 20 MiB segment");
+        assertEquals(8 * weight, allocator.allocatedBytes(), "no rounding beyond 512 bytes");
+        assertEquals(CachingAllocator.LARGE_SEGMENT, allocator.reservedBytes());
+        MemorySegment small = allocator.allocate(100);
+        assertEquals(2, raw.allocations, "a small request never splits a large block");
+        assertEquals(CachingAllocator.LARGE_SEGMENT + CachingAllocator.SMALL_SEGMENT, allocator.reservedBytes());
+        allocator.free(small);
+        blocks.forEach(allocator::free);
+        allocator.releaseCached();
+        assertEquals(0, raw.live);
+        assertEquals(0, allocator.reservedBytes());
+    }
+
+    @Test
+    void freedNeighboursMergeIntoOneBlock() {
+        CountingMemory raw = new CountingMemory();
+        CachingAllocator allocator = new CachingAllocator("test", raw);
+        MemorySegment a = allocator.allocate(3 * MIB);
+        MemorySegment b = allocator.allocate(4 * MIB);
+        MemorySegment c = allocator.allocate(5 * MIB);
+        assertEquals(a.address() + 3 * MIB, b.address(), "carved in order from one segment");
+        allocator.free(b);
+        allocator.free(a);
+        MemorySegment merged = allocator.allocate(7 * MIB);
+        assertEquals(a.address(), merged.address(), "a and b merged: 7 MiB fits where they were");
+        assertEquals(1, raw.allocations);
+        // with everything free the segment is whole again and goes back to the driver
+        allocator.free(merged);
+        allocator.free(c);
+        allocator.releaseCached();
+        assertEquals(1, raw.frees);
+        assertEquals(0, raw.live);
+    }
+
+    @Test
+    void aLargeRequestGetsASegmentOfItsOwnAndItsUsefulRestIsSplitOff() {
+        CountingMemory raw = new CountingMemory();
+        CachingAllocator allocator = new CachingAllocator("test", raw);
+        MemorySegment big = allocator.allocate(50 * MIB + 1);
+        assertEquals(52 * MIB, allocator.reservedBytes(), "rounded to 2 MiB");
+        assertEquals(50 * MIB + 512, allocator.allocatedBytes(), "the 2 MiB rest is a free block of its own");
+        MemorySegment fromRest = allocator.allocate(3 * MIB / 2);
+        assertEquals(big.address() + 50 * MIB + 512, fromRest.address());
+        assertEquals(1, raw.allocations);
+        allocator.free(big);
+        allocator.free(fromRest);
+        allocator.releaseCached();
+        assertEquals(0, raw.live);
+    }
+
+    @Test
+    void liveBlocksNeverOverlapAndTheAccountsBalanceUnderRandomTraffic() {
+        CountingMemory raw = new CountingMemory();
+        CachingAllocator allocator = new CachingAllocator("test", raw);
+        List<MemorySegment> live = new ArrayList<>();
+        long requested = 0;
+        for (int step = 0; step < 3000; step++) {
+            if (!live.isEmpty() && random.nextInt(5) < 2) {
+                MemorySegment freed = live.remove(random.nextInt(live.size()));
+                requested -= freed.byteSize();
+                allocator.free(freed);
+            } else {
+                int kind = random.nextInt(10);
+                long bytes = kind < 6 ? 1 + random.nextInt(64 << 10) // small
+                        : kind < 9 ? MIB + 1 + random.nextInt(9 << 20) // shares 20 MiB segments
+                        : 10 * MIB + random.nextInt(30 << 20); // a segment of its own
+                MemorySegment segment = allocator.allocate(bytes);
+                assertEquals(bytes, segment.byteSize());
+                live.add(segment);
+                requested += bytes;
+            }
+            assertTrue(allocator.allocatedBytes() >= requested, "in use covers every request " + random.describe());
+            assertEquals(raw.live, allocator.reservedBytes(), "reserved is what the driver gave");
+        }
+        List<MemorySegment> byAddress = new ArrayList<>(live);
+        byAddress.sort(Comparator.comparingLong(MemorySegment::address));
+        for (int i = 1; i < byAddress.size(); i++) {
+            MemorySegment before = byAddress.get(i - 1);
+            assertTrue(before.address() + before.byteSize() <= byAddress.get(i).address(),
+                    "blocks overlap " + random.describe());
+        }
+        live.forEach(allocator::free);
+        assertEquals(0, allocator.allocatedBytes());
+        allocator.releaseCached();
+        assertEquals(0, allocator.reservedBytes(), "every segment is whole again once all is free");
         assertEquals(0, raw.live);
     }
 
@@ -108,26 +208,22 @@ class CachingAllocatorTest {
         CountingMemory raw = new CountingMemory();
         CachingAllocator allocator = new CachingAllocator("test", raw);
         List<MemorySegment> blocks = new ArrayList<>();
-        long expected = 0;
         for (int i = 0; i < 20; i++) {
-            long bytes = 1 + random.nextInt(3 << 20);
-            blocks.add(allocator.allocate(bytes));
-            expected += CachingAllocator.roundedSize(bytes);
+            blocks.add(allocator.allocate(1 + random.nextInt(3 << 20)));
         }
-        assertEquals(expected, allocator.allocatedBytes(), random.describe());
-        assertEquals(expected, allocator.reservedBytes());
-        assertEquals(raw.live, allocator.reservedBytes(), "reserved is what the driver gave");
+        long inUse = allocator.allocatedBytes();
+        long reservedBefore = allocator.reservedBytes();
+        assertEquals(raw.live, reservedBefore, "reserved is what the driver gave " + random.describe());
         for (int i = 0; i < 10; i++) {
             allocator.free(blocks.remove(blocks.size() - 1));
         }
-        assertTrue(allocator.allocatedBytes() < expected);
-        assertEquals(expected, allocator.reservedBytes(), "freed blocks stay reserved in the cache");
-        assertEquals(expected, allocator.peakAllocatedBytes());
+        assertTrue(allocator.allocatedBytes() < inUse);
+        assertEquals(reservedBefore, allocator.reservedBytes(), "freed blocks stay reserved in the cache");
+        assertEquals(inUse, allocator.peakAllocatedBytes());
         assertEquals(allocator.reservedBytes() - allocator.allocatedBytes(), allocator.cachedBytes());
         allocator.resetPeaks();
         assertEquals(allocator.allocatedBytes(), allocator.peakAllocatedBytes());
         allocator.releaseCached();
-        assertEquals(allocator.allocatedBytes(), allocator.reservedBytes(), "only blocks in use remain");
         assertEquals(raw.live, allocator.reservedBytes());
         blocks.forEach(allocator::free);
         allocator.releaseCached();
@@ -139,16 +235,16 @@ class CachingAllocatorTest {
     void aFailedAllocationReleasesTheCacheAndRetries() {
         CountingMemory raw = new CountingMemory();
         CachingAllocator allocator = new CachingAllocator("test", raw);
-        MemorySegment cachedBlock = allocator.allocate(4L << 20);
+        MemorySegment cachedBlock = allocator.allocate(12 * MIB); // a 12 MiB segment of its own
         allocator.free(cachedBlock);
-        raw.budget = 6L << 20; // 4 MiB cached + 4 MiB more would not fit
-        MemorySegment other = allocator.allocate(3L << 20); // class 4 MiB: the cached block serves it
+        raw.budget = 16 * MIB; // 12 MiB cached + 14 MiB more would not fit
+        MemorySegment other = allocator.allocate(11 * MIB); // the cached block serves it
         assertEquals(cachedBlock.address(), other.address());
         allocator.free(other);
-        MemorySegment big = allocator.allocate(5L << 20); // class 6 MiB: fits only once the cache is released
-        assertEquals(6L << 20, allocator.reservedBytes());
+        MemorySegment big = allocator.allocate(13 * MIB); // fits only once the cached segment is released
+        assertEquals(14 * MIB, allocator.reservedBytes());
         assertEquals(1, raw.frees);
-        IllegalStateException full = assertThrows(IllegalStateException.class, () -> allocator.allocate(1L << 20));
+        IllegalStateException full = assertThrows(IllegalStateException.class, () -> allocator.allocate(3 * MIB));
         assertTrue(full.getMessage().contains("out of memory") && full.getMessage().contains("test"),
                 full.getMessage());
         allocator.free(big);
