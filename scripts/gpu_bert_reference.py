@@ -129,22 +129,23 @@ def table(args):
               f"{full['peakTotal'] / eager['maxMemoryAllocated']:.2f}x")
 
 
+def add_step_arguments(parser):
+    """The training step's shape and schedule, shared by 'step' and 'profile'."""
+    parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--seq", type=int, default=128)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--steps", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=42)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
     s = commands.add_parser("step")
-    s.add_argument("--batch", type=int, default=32)
-    s.add_argument("--seq", type=int, default=128)
-    s.add_argument("--warmup", type=int, default=3)
-    s.add_argument("--steps", type=int, default=5)
-    s.add_argument("--seed", type=int, default=42)
+    add_step_arguments(s)
     s.add_argument("--json", required=True)
     p = commands.add_parser("profile")
-    p.add_argument("--batch", type=int, default=32)
-    p.add_argument("--seq", type=int, default=128)
-    p.add_argument("--warmup", type=int, default=3)
-    p.add_argument("--steps", type=int, default=5)
-    p.add_argument("--seed", type=int, default=42)
+    add_step_arguments(p)
     p.add_argument("--rows", type=int, default=30)
     t = commands.add_parser("table")
     t.add_argument("ours")
