@@ -60,11 +60,36 @@ extern "C" __global__ void slimfit_encode_fixed8(const float* x, int8_t* q, int6
   }
 }
 
-/** x[i] = q[i]·step, q read as signed (int8) or unsigned (uint8) bytes; step = 2^-fracBits exactly. */
+namespace slimfit {
+
+/** A fixed-point byte's value: the code read as signed (int8) or unsigned (uint8), times step (exact). */
+__device__ __forceinline__ float fixed8_value(signed char code, float step, int32_t is_unsigned) {
+  const int value = is_unsigned != 0 ? static_cast<int>(static_cast<uint8_t>(code)) : static_cast<int>(code);
+  return static_cast<float>(value) * step;
+}
+
+}  // namespace slimfit
+
+/**
+ * x[i] = q[i]·step, q read as signed (int8) or unsigned (uint8) bytes; step = 2^-fracBits exactly. Four codes per
+ * thread where the buffers allow (one 4-byte load, one float4 store): with a byte per thread a warp's load was 32
+ * bytes and the kernel reached 67% of the copy bandwidth on an H100.
+ */
 extern "C" __global__ void slimfit_decode_fixed8(const int8_t* q, float* x, int64_t n, float step, int32_t is_unsigned) {
-  for (int64_t i = slimfit::global_thread_index(); i < n; i += slimfit::grid_thread_count()) {
-    const int code = is_unsigned != 0 ? static_cast<int>(static_cast<uint8_t>(q[i])) : static_cast<int>(q[i]);
-    x[i] = static_cast<float>(code) * step;
+  int64_t start = 0;
+  if (slimfit::aligned(q, 4) && slimfit::aligned(x, 16)) {
+    const int64_t quads = n / 4;
+    const char4* q4 = reinterpret_cast<const char4*>(q);
+    float4* x4 = reinterpret_cast<float4*>(x);
+    for (int64_t i = slimfit::global_thread_index(); i < quads; i += slimfit::grid_thread_count()) {
+      const char4 c = q4[i];
+      x4[i] = make_float4(slimfit::fixed8_value(c.x, step, is_unsigned), slimfit::fixed8_value(c.y, step, is_unsigned),
+                          slimfit::fixed8_value(c.z, step, is_unsigned), slimfit::fixed8_value(c.w, step, is_unsigned));
+    }
+    start = quads * 4;
+  }
+  for (int64_t i = start + slimfit::global_thread_index(); i < n; i += slimfit::grid_thread_count()) {
+    x[i] = slimfit::fixed8_value(q[i], step, is_unsigned);
   }
 }
 
