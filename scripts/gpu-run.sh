@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs ON the GPU machine (no Java, no Maven, no registry there), from the repository root, with the kit that
 # scripts/gpu-kit.sh built here carried along (device tool: carry=["dist/gpu-kit"]). Everything it produces goes under
-# $OUT. Phases (default: all, in this order; each can be run alone, e.g. to stay within 10 minutes a command):
+# $OUT. Phases (default: check tests bench bert, in this order; each can be run alone, e.g. to stay within 10 minutes
+# a command):
 #   check   CudaCheck: the device, the fatbin's images, the availability reason if any; nvidia-smi
 #   tests   the CUDA test suite with JUnit's console launcher: every kernel test on the CUDA provider against the
 #           reference, the engine tests on cuda:0, the tiny-BERT training test (-Dslimfit.cuda.require=true: a skip
@@ -14,7 +15,8 @@
 #           same step in the machine's PyTorch (eager and SDPA attention, fp32), and one table of both
 # Usage: bash scripts/gpu-run.sh [check] [tests] [bench] [profile] [bert]
 # A device-tool command may run 10 minutes: run "check tests" and "bench bert" as two commands. $OUT receives
-# gpu-run.log (everything printed), junit/ (the XML report), kernel-timings.tsv and the two BERT-step JSON files.
+# gpu-run.log (everything printed), junit/ (the XML report), kernel-timings.tsv, the two BERT-step JSON files, and
+# from 'profile' probe-MODE.out and probe-MODE.jfr.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
