@@ -82,7 +82,8 @@ class CachingAllocatorTest {
         assertEquals(1024, CachingAllocator.roundedSize(513));
         assertEquals(3 * MIB + 512, CachingAllocator.roundedSize(3 * MIB + 1));
         assertEquals(CachingAllocator.SMALL_SEGMENT, CachingAllocator.segmentSize(CachingAllocator.SMALL_REQUEST));
-        assertEquals(CachingAllocator.LARGE_SEGMENT, CachingAllocator.segmentSize(CachingAllocator.SMALL_REQUEST + 512));
+        assertEquals(CachingAllocator.LARGE_SEGMENT,
+                CachingAllocator.segmentSize(CachingAllocator.SMALL_REQUEST + 512));
         assertEquals(12 * MIB, CachingAllocator.segmentSize(11 * MIB));
     }
 

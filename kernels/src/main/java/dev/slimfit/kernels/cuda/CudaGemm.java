@@ -69,7 +69,8 @@ final class CudaGemm implements Gemm {
                     .int64(groupStrideA).pointer(c).int64(strideC).int64(groupStrideC).launch();
             long arrayBytes = count * Long.BYTES;
             execution.driver().sgemmBatched(transB, transA, n, m, k, alpha, arrays.address(), ldb,
-                    arrays.address() + arrayBytes, lda, beta, arrays.address() + 2 * arrayBytes, ldc, (int) count);
+                    arrays.address() + arrayBytes, lda, beta, arrays.address() + 2 * arrayBytes, ldc,
+                    Math.toIntExact(count));
         }
     }
 
