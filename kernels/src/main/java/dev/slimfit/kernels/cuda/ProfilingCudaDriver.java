@@ -8,8 +8,10 @@ import java.util.Map;
 
 /**
  * A {@link CudaDriver} that times every kernel launch, cuBLAS call, copy and fill on the GPU with a pair of events
- * around it, and counts the host's waits. Turned on with {@code -D}{@value #PROPERTY}{@code =true}; the table
- * ({@link #report()}) is printed to standard error when the JVM exits.
+ * around it, and counts the host's waits. Turned on with {@code -D}{@value #PROPERTY}{@code =true}. A caller can
+ * {@link #restart()} the totals where the work it wants measured begins and take the {@link #report()} where it ends
+ * ({@code memory-probe} does so around its timed steps, through {@link CudaKernels#profileReport()}); otherwise the
+ * whole run's table is printed to standard error when the JVM exits.
  *
  * <p>It answers where a training step's time goes when it is slower than the GPU work it queues: the kernels' own
  * time per kernel, and how much of the time between the first and the last operation of each stretch the GPU was
@@ -18,7 +20,8 @@ import java.util.Map;
  *
  * <p>Event pairs are recorded into a fixed pool; when it is full, or at a synchronization, the pending pairs are
  * read and folded into per-name totals. Recording adds two event records per operation (about a microsecond of
- * host time each), so the step is a little slower with the profile on.
+ * host time each), so the step is a little slower with the profile on. An operation's GPU time is an upper bound:
+ * when the GPU is idle, waiting for the host, its start event completes at once and the time includes the launch.
  */
 final class ProfilingCudaDriver implements CudaDriver {
 
