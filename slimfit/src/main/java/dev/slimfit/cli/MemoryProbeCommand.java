@@ -97,7 +97,7 @@ public final class MemoryProbeCommand implements Callable<Integer> {
             // the first full-size step also pays for first allocations and GEMM heuristics: time the median of
             // several when asked (memory figures are the last step's; every step of a mode allocates alike)
             double[] millis = new double[Math.max(1, timedSteps)];
-            CudaKernels cudaKernels = cuda != null ? (CudaKernels) cuda.kernels() : null;
+            CudaKernels cudaKernels = cuda != null ? cuda.kernels() : null;
             if (cudaKernels != null) {
                 cudaKernels.restartProfile(); // -Dslimfit.cuda.profile: the timed steps alone
             }

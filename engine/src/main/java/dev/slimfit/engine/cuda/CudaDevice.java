@@ -3,7 +3,6 @@ package dev.slimfit.engine.cuda;
 import dev.slimfit.engine.Device;
 import dev.slimfit.engine.MemoryLedger;
 import dev.slimfit.kernels.DeviceMemory;
-import dev.slimfit.kernels.KernelProvider;
 import dev.slimfit.kernels.cuda.CudaKernels;
 
 /**
@@ -32,7 +31,7 @@ public final class CudaDevice implements Device {
     }
 
     @Override
-    public KernelProvider kernels() {
+    public CudaKernels kernels() {
         return kernels;
     }
 

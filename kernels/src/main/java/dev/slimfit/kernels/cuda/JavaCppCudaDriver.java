@@ -14,6 +14,8 @@ import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacpp.SizeTPointer;
 
+import java.util.function.IntSupplier;
+
 /**
  * {@link CudaDriver} over JavaCPP: the runtime API for memory, copies, the stream and events; the driver API for
  * the primary context, loading the fatbin ({@code cuModuleLoadData}) and launching ({@code cuLaunchKernel}); cuBLAS
@@ -155,49 +157,44 @@ final class JavaCppCudaDriver implements CudaDriver {
     @Override
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, long a, int lda, long strideA,
                       long b, int ldb, long strideB, float beta, long c, int ldc, long strideC, int batch) {
-        bindContext();
-        int opA = transA ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N;
-        int opB = transB ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N;
-        synchronized (alphaHost) { // alpha and beta are read from host memory during the call
-            alphaHost.put(0, alpha);
-            betaHost.put(0, beta);
-            FloatPointer pa = new FloatPointer(at(a));
-            FloatPointer pb = new FloatPointer(at(b));
-            FloatPointer pc = new FloatPointer(at(c));
-            int status;
-            String call;
-            if (batch == 1 && strideA == 0 && strideB == 0 && strideC == 0) {
-                call = "cublasSgemm";
-                status = cublas.cublasSgemm_v2(cublasHandle, opA, opB, m, n, k, alphaHost, pa, lda, pb, ldb, betaHost,
-                        pc, ldc);
-            } else {
-                call = "cublasSgemmStridedBatched";
-                status = cublas.cublasSgemmStridedBatched(cublasHandle, opA, opB, m, n, k, alphaHost, pa, lda, strideA,
-                        pb, ldb, strideB, betaHost, pc, ldc, strideC, batch);
-            }
-            checkCublas(status, call + "(m=" + m + " n=" + n + " k=" + k + " batch=" + batch + ")");
-        }
-        if (syncEachLaunch) {
-            check(cudart.cudaStreamSynchronize(stream), "cuBLAS SGEMM (synchronized after the call)");
+        FloatPointer pa = new FloatPointer(at(a));
+        FloatPointer pb = new FloatPointer(at(b));
+        FloatPointer pc = new FloatPointer(at(c));
+        if (batch == 1 && strideA == 0 && strideB == 0 && strideC == 0) {
+            cublasCall("cublasSgemm", m, n, k, batch, alpha, beta, () -> cublas.cublasSgemm_v2(cublasHandle,
+                    operation(transA), operation(transB), m, n, k, alphaHost, pa, lda, pb, ldb, betaHost, pc, ldc));
+        } else {
+            cublasCall("cublasSgemmStridedBatched", m, n, k, batch, alpha, beta, () ->
+                    cublas.cublasSgemmStridedBatched(cublasHandle, operation(transA), operation(transB), m, n, k,
+                            alphaHost, pa, lda, strideA, pb, ldb, strideB, betaHost, pc, ldc, strideC, batch));
         }
     }
 
     @Override
     public void sgemmBatched(boolean transA, boolean transB, int m, int n, int k, float alpha, long aArray, int lda,
                              long bArray, int ldb, float beta, long cArray, int ldc, int batch) {
+        cublasCall("cublasSgemmBatched", m, n, k, batch, alpha, beta, () -> cublas.cublasSgemmBatched(cublasHandle,
+                operation(transA), operation(transB), m, n, k, alphaHost, new PointerPointer<>(at(aArray)), lda,
+                new PointerPointer<>(at(bArray)), ldb, betaHost, new PointerPointer<>(at(cArray)), ldc, batch));
+    }
+
+    private static int operation(boolean transposed) {
+        return transposed ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N;
+    }
+
+    /**
+     * Runs one cuBLAS call with alpha and beta in their host buffers (cuBLAS reads them during the call, so the
+     * buffers are held for it), checks its status and, with {@value #SYNC_EACH_LAUNCH_PROPERTY}, waits for it.
+     */
+    private void cublasCall(String call, int m, int n, int k, int batch, float alpha, float beta, IntSupplier body) {
         bindContext();
-        int opA = transA ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N;
-        int opB = transB ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N;
         synchronized (alphaHost) {
             alphaHost.put(0, alpha);
             betaHost.put(0, beta);
-            int status = cublas.cublasSgemmBatched(cublasHandle, opA, opB, m, n, k, alphaHost,
-                    new PointerPointer<>(at(aArray)), lda, new PointerPointer<>(at(bArray)), ldb, betaHost,
-                    new PointerPointer<>(at(cArray)), ldc, batch);
-            checkCublas(status, "cublasSgemmBatched(m=" + m + " n=" + n + " k=" + k + " batch=" + batch + ")");
+            checkCublas(body.getAsInt(), call + "(m=" + m + " n=" + n + " k=" + k + " batch=" + batch + ")");
         }
         if (syncEachLaunch) {
-            check(cudart.cudaStreamSynchronize(stream), "cuBLAS SGEMM batched (synchronized after the call)");
+            check(cudart.cudaStreamSynchronize(stream), call + " (synchronized after the call)");
         }
     }
 

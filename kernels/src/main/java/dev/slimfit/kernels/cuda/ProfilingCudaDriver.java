@@ -76,18 +76,21 @@ final class ProfilingCudaDriver implements CudaDriver {
     public synchronized void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, long a, int lda,
                                    long strideA, long b, int ldb, long strideB, float beta, long c, int ldc,
                                    long strideC, int batch) {
-        String name = "cublas sgemm " + (transA ? 'T' : 'N') + (transB ? 'T' : 'N') + (batch > 1 ? " batched" : "");
-        timed(name, () -> inner.sgemm(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc,
-                strideC, batch));
+        timed(sgemmName(transA, transB, batch > 1 ? " batched" : ""), () -> inner.sgemm(transA, transB, m, n, k,
+                alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, batch));
     }
 
     @Override
     public synchronized void sgemmBatched(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                           long aArray, int lda, long bArray, int ldb, float beta, long cArray, int ldc,
                                           int batch) {
-        String name = "cublas sgemm " + (transA ? 'T' : 'N') + (transB ? 'T' : 'N') + " pointer-array batched";
-        timed(name, () -> inner.sgemmBatched(transA, transB, m, n, k, alpha, aArray, lda, bArray, ldb, beta, cArray,
-                ldc, batch));
+        timed(sgemmName(transA, transB, " pointer-array batched"), () -> inner.sgemmBatched(transA, transB, m, n,
+                k, alpha, aArray, lda, bArray, ldb, beta, cArray, ldc, batch));
+    }
+
+    /** cuBLAS's view of the call: its operand order and transposes (row-major callers swap them). */
+    private static String sgemmName(boolean transA, boolean transB, String kind) {
+        return "cublas sgemm " + (transA ? 'T' : 'N') + (transB ? 'T' : 'N') + kind;
     }
 
     @Override
