@@ -3,9 +3,9 @@
 // fracBits except where the product underflows or overflows, and there the clamped code is the same as the
 // reference's (0 or the range end), so every code equals the reference's.
 //
-// Top-k needs no sort: one block per row finds the k-th largest magnitude key (the bits of |x|, NaN above +∞) by a
-// radix select over its four bytes, then writes the kept entries in column order with two block-wide prefix counts:
-// every key above the threshold, and the first (k − greater) keys equal to it (lower column wins ties).
+// Top-k needs no sort: one warp per row finds the k-th largest magnitude key (the bits of |x|, NaN above +∞) by a
+// radix select over its four bytes, then writes the kept entries in column order with warp votes: every key above
+// the threshold, and the first (k − greater) keys equal to it (lower column wins ties).
 #pragma once
 #include "common.cuh"
 
@@ -122,72 +122,198 @@ extern "C" __global__ void slimfit_decode_int4(const uint8_t* packed, float* x, 
   }
 }
 
+namespace slimfit {
+
+/** Digits of the select each lane of a warp owns when the warp scans its histogram: 256 / 32. */
+constexpr int DIGITS_PER_LANE = SELECT_DIGITS / WARP_SIZE;
+
 /**
- * values[r·k + j] (as raw bits) and indices[r·k + j] for the k kept entries of row r, by increasing column. Grid: one
- * block per row (grid-stride); block: a multiple of 32 threads. k ≥ 1 (k = 0 writes nothing and is not launched).
+ * The columns of one warp-wide chunk: lane l holds columns base + W·l … base + W·l + W − 1 (W = QUAD where the rows
+ * are float4-aligned, else 1); columns past the row are marked absent. Every lane runs the same trip count, so the
+ * callback may use warp-wide votes.
+ */
+template <int W, typename F>
+__device__ __forceinline__ void for_each_warp_chunk(const float* row, int64_t cols, F&& f) {
+  const int lane = lane_index();
+  for (int64_t base = 0; base < cols; base += W * WARP_SIZE) {
+    const int64_t first = base + W * lane;
+    float value[W];
+    bool present[W];
+#pragma unroll
+    for (int j = 0; j < W; ++j) {
+      present[j] = first + j < cols;
+    }
+    if constexpr (W == QUAD) {  // cols is a multiple of QUAD here: a quad is wholly inside the row or wholly past it
+      const float4 v = present[0] ? *reinterpret_cast<const float4*>(row + first) : make_float4(0, 0, 0, 0);
+      value[0] = v.x;
+      value[1] = v.y;
+      value[2] = v.z;
+      value[3] = v.w;
+    } else {
+      value[0] = present[0] ? row[first] : 0.0f;
+    }
+    f(first, value, present);
+  }
+}
+
+/**
+ * Counts, into this warp's histogram, the digit at {@code shift} of every key whose bits above it equal {@code prefix}.
+ * Lanes adding to the same digit are combined first (one atomic per distinct digit per vote), since the leading digits
+ * of real activations crowd into a few exponents.
+ */
+template <int W>
+__device__ void histogram_digits(const float* row, int64_t cols, uint32_t prefix, uint32_t prefix_mask, int shift,
+                                 int32_t* histogram) {
+  for_each_warp_chunk<W>(row, cols, [&](int64_t, const float* value, const bool* present) {
+#pragma unroll
+    for (int j = 0; j < W; ++j) {
+      const uint32_t key = magnitude_key(value[j]);
+      const bool counted = present[j] && (key & prefix_mask) == prefix;
+      const int digit = counted ? static_cast<int>((key >> shift) & 0xFFu) : SELECT_DIGITS;
+      const unsigned peers = __match_any_sync(FULL_MASK, digit);
+      if (counted && lane_index() == __ffs(peers) - 1) {
+        atomicAdd(&histogram[digit], __popc(peers));
+      }
+    }
+  });
+}
+
+/** What one pass of the select found: the digit of the k-th largest key, and the keys above it in this pass. */
+struct SelectedDigit {
+  int digit;
+  int64_t above;
+  int64_t count;
+};
+
+/**
+ * The largest digit d with (keys of digits > d) < needed ≤ (keys of digits ≥ d), for every lane: each lane sums its
+ * DIGITS_PER_LANE bins, a suffix scan over the lanes finds the lane where the count from the top reaches needed, and
+ * that lane walks its own bins.
+ */
+__device__ SelectedDigit select_digit(const int32_t* histogram, int64_t needed) {
+  const int lane = lane_index();
+  const int first_digit = lane * DIGITS_PER_LANE;
+  int64_t lane_total = 0;
+#pragma unroll
+  for (int d = 0; d < DIGITS_PER_LANE; ++d) {
+    lane_total += histogram[first_digit + d];
+  }
+  int64_t from_top = lane_total;  // keys in the digits of this lane and every lane above it
+  for (int offset = 1; offset < WARP_SIZE; offset <<= 1) {
+    const int64_t higher = __shfl_down_sync(FULL_MASK, from_top, offset);
+    if (lane + offset < WARP_SIZE) {
+      from_top += higher;
+    }
+  }
+  const int owner = WARP_SIZE - 1 - __clz(__ballot_sync(FULL_MASK, from_top >= needed));
+  SelectedDigit selected{0, 0, 0};
+  if (lane == owner) {
+    int64_t above = from_top - lane_total;
+    int d = first_digit + DIGITS_PER_LANE - 1;
+    while (above + histogram[d] < needed) {
+      above += histogram[d];
+      --d;
+    }
+    selected = SelectedDigit{d, above, histogram[d]};
+  }
+  selected.digit = __shfl_sync(FULL_MASK, selected.digit, owner);
+  selected.above = __shfl_sync(FULL_MASK, selected.above, owner);
+  selected.count = __shfl_sync(FULL_MASK, selected.count, owner);
+  return selected;
+}
+
+/** Lanes below this one. */
+__device__ __forceinline__ unsigned lower_lanes() {
+  return (1u << lane_index()) - 1u;
+}
+
+/**
+ * Top-k of one row by one warp. Radix select over the key bytes from the top; it stops early once every key sharing
+ * the selected prefix is kept. Then one pass in column order writes every key above the prefix and the first
+ * {@code needed} keys equal to it, their slots from warp votes (W votes per chunk, one per column of a lane).
+ */
+template <int W>
+__device__ void encode_top_k_row(const float* row, int64_t cols, int64_t k, int32_t* histogram, int32_t* values,
+                                 int32_t* indices) {
+  uint32_t prefix = 0;
+  uint32_t prefix_mask = 0;
+  int64_t needed = k;
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    for (int d = lane_index(); d < SELECT_DIGITS; d += WARP_SIZE) {
+      histogram[d] = 0;
+    }
+    __syncwarp();
+    histogram_digits<W>(row, cols, prefix, prefix_mask, shift, histogram);
+    __syncwarp();
+    const SelectedDigit selected = select_digit(histogram, needed);
+    __syncwarp();  // every lane has read the histogram before the next pass clears it
+    prefix |= static_cast<uint32_t>(selected.digit) << shift;
+    prefix_mask |= 0xFFu << shift;
+    needed -= selected.above;
+    if (selected.count == needed) {
+      break;  // every key with this prefix is kept: the finer digits cannot change the kept set
+    }
+  }
+  int64_t equal_seen = 0;
+  int64_t written = 0;
+  for_each_warp_chunk<W>(row, cols, [&](int64_t first, const float* value, const bool* present) {
+    bool above[W];
+    bool equal[W];
+    unsigned equal_votes = 0;  // equal keys of this lane, by column offset j
+    int equal_before = 0;      // equal keys in lower lanes of this chunk
+    int equal_in_chunk = 0;
+#pragma unroll
+    for (int j = 0; j < W; ++j) {
+      const uint32_t masked = magnitude_key(value[j]) & prefix_mask;
+      above[j] = present[j] && masked > prefix;
+      equal[j] = present[j] && masked == prefix;
+      const unsigned vote = __ballot_sync(FULL_MASK, equal[j]);
+      equal_before += __popc(vote & lower_lanes());
+      equal_in_chunk += __popc(vote);
+      equal_votes |= static_cast<unsigned>(equal[j]) << j;
+    }
+    bool take[W];
+    int taken_before = 0;
+    int taken_in_chunk = 0;
+    unsigned take_votes = 0;
+#pragma unroll
+    for (int j = 0; j < W; ++j) {
+      const int64_t equal_rank = equal_seen + equal_before + __popc(equal_votes & ((1u << j) - 1u));
+      take[j] = above[j] || (equal[j] && equal_rank < needed);
+      const unsigned vote = __ballot_sync(FULL_MASK, take[j]);
+      taken_before += __popc(vote & lower_lanes());
+      taken_in_chunk += __popc(vote);
+      take_votes |= static_cast<unsigned>(take[j]) << j;
+    }
+#pragma unroll
+    for (int j = 0; j < W; ++j) {
+      if (take[j]) {
+        const int64_t slot = written + taken_before + __popc(take_votes & ((1u << j) - 1u));
+        values[slot] = __float_as_int(value[j]);
+        indices[slot] = static_cast<int32_t>(first + j);
+      }
+    }
+    equal_seen += equal_in_chunk;
+    written += taken_in_chunk;
+  });
+}
+
+}  // namespace slimfit
+
+/**
+ * values[r·k + j] (as raw bits) and indices[r·k + j] for the k kept entries of row r, by increasing column. One warp
+ * per row (blocks of ROW_WARPS warps, grid-stride; each warp has its own histogram). k ≥ 1 (k = 0 is not launched).
  */
 extern "C" __global__ void slimfit_encode_top_k(const float* x, int64_t rows, int64_t cols, int64_t k,
                                                 int32_t* values, int32_t* indices) {
-  __shared__ int32_t histogram[slimfit::SELECT_DIGITS];
-  __shared__ uint32_t selected_prefix;
-  __shared__ int64_t still_needed;
-  __shared__ int32_t count_scratch[slimfit::MAX_WARPS];
-  for (int64_t r = blockIdx.x; r < rows; r += gridDim.x) {
-    const float* row = x + r * cols;
-    // Radix select: after the pass of byte b (from the top), selected_prefix holds the top bytes of the k-th largest
-    // key and still_needed how many keys with exactly that prefix are still to be taken.
-    uint32_t prefix = 0;
-    uint32_t prefix_mask = 0;
-    int64_t needed = k;
-    for (int shift = 24; shift >= 0; shift -= 8) {
-      for (int d = threadIdx.x; d < slimfit::SELECT_DIGITS; d += blockDim.x) {
-        histogram[d] = 0;
-      }
-      __syncthreads();
-      for (int64_t c = threadIdx.x; c < cols; c += blockDim.x) {
-        const uint32_t key = slimfit::magnitude_key(row[c]);
-        if ((key & prefix_mask) == prefix) {
-          atomicAdd(&histogram[(key >> shift) & 0xFF], 1);
-        }
-      }
-      __syncthreads();
-      if (threadIdx.x == 0) {
-        int64_t above = 0;
-        int digit = slimfit::SELECT_DIGITS - 1;
-        while (above + histogram[digit] < needed) {
-          above += histogram[digit];
-          --digit;
-        }
-        selected_prefix = prefix | (static_cast<uint32_t>(digit) << shift);
-        still_needed = needed - above;
-      }
-      __syncthreads();
-      prefix = selected_prefix;
-      prefix_mask |= 0xFFu << shift;
-      needed = still_needed;
-      __syncthreads();
-    }
-    const uint32_t threshold = prefix;
-    const int64_t equal_to_take = needed;
-    // Compaction in column order.
-    int64_t equal_seen = 0;
-    int64_t written = 0;
-    for (int64_t base = 0; base < cols; base += blockDim.x) {
-      const int64_t c = base + threadIdx.x;
-      const float value = c < cols ? row[c] : 0.0f;
-      const uint32_t key = c < cols ? slimfit::magnitude_key(value) : 0u;
-      const bool equal = c < cols && key == threshold;
-      int equal_in_chunk = 0;
-      const int equal_rank = slimfit::block_exclusive_count(equal, count_scratch, &equal_in_chunk);
-      const bool take = c < cols && (key > threshold || (equal && equal_seen + equal_rank < equal_to_take));
-      int taken_in_chunk = 0;
-      const int slot = slimfit::block_exclusive_count(take, count_scratch, &taken_in_chunk);
-      if (take) {
-        values[r * k + written + slot] = __float_as_int(value);
-        indices[r * k + written + slot] = static_cast<int32_t>(c);
-      }
-      equal_seen += equal_in_chunk;
-      written += taken_in_chunk;
+  __shared__ int32_t histograms[slimfit::ROW_WARPS][slimfit::SELECT_DIGITS];
+  int32_t* histogram = histograms[threadIdx.x / slimfit::WARP_SIZE];
+  const bool quads = slimfit::rows_in_quads(cols, x);
+  for (int64_t r = slimfit::warp_row(); r < rows; r += slimfit::warp_row_stride()) {
+    if (quads) {
+      slimfit::encode_top_k_row<slimfit::QUAD>(x + r * cols, cols, k, histogram, values + r * k, indices + r * k);
+    } else {
+      slimfit::encode_top_k_row<1>(x + r * cols, cols, k, histogram, values + r * k, indices + r * k);
     }
   }
 }

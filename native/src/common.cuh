@@ -122,35 +122,80 @@ __device__ float block_max_propagating_nan(float value, float* scratch) {
   return total;
 }
 
-/**
- * Exclusive prefix count of {@code flag} over the block in thread order, for compaction. Returns this thread's
- * prefix and writes the block's total to {@code *total}. {@code scratch} holds MAX_WARPS ints.
- */
-__device__ int block_exclusive_count(bool flag, int* scratch, int* total) {
-  const int lane = threadIdx.x % WARP_SIZE;
-  const int warp = threadIdx.x / WARP_SIZE;
-  const int warps = blockDim.x / WARP_SIZE;
-  const unsigned ballot = __ballot_sync(FULL_MASK, flag);
-  const int within_warp = __popc(ballot & ((1u << lane) - 1u));
-  if (lane == 0) {
-    scratch[warp] = __popc(ballot);
-  }
-  __syncthreads();
-  int before = 0;
-  int all = 0;
-  for (int w = 0; w < warps; ++w) {
-    const int count = scratch[w];
-    before += w < warp ? count : 0;
-    all += count;
-  }
-  __syncthreads();
-  *total = all;
-  return before + within_warp;
-}
-
 /** True when every pointer is aligned to {@code bytes}: the vector paths load float4 only from such addresses. */
 __device__ __forceinline__ bool aligned(const void* p, unsigned bytes) {
   return (reinterpret_cast<uintptr_t>(p) & (bytes - 1)) == 0;
+}
+
+
+// Warp-per-row kernels: a block of ROW_WARPS warps handles ROW_WARPS rows, one per warp, and the warps stride over
+// the rows together. A warp needs no barrier to combine its lanes (shuffles do), which is what makes these faster than
+// a block per row for rows of a few hundred to a few thousand elements.
+
+/** Warps per block of a warp-per-row kernel; the Java side launches blocks of ROW_WARPS·32 threads. */
+constexpr int ROW_WARPS = 8;
+
+__device__ __forceinline__ int lane_index() {
+  return threadIdx.x % WARP_SIZE;
+}
+
+/** The first row of this warp. */
+__device__ __forceinline__ int64_t warp_row() {
+  return blockIdx.x * static_cast<int64_t>(blockDim.x / WARP_SIZE) + threadIdx.x / WARP_SIZE;
+}
+
+/** The distance from one row of a warp to its next. */
+__device__ __forceinline__ int64_t warp_row_stride() {
+  return static_cast<int64_t>(gridDim.x) * (blockDim.x / WARP_SIZE);
+}
+
+/** Columns a lane takes at once: 4 (one float4) where every row the kernel touches is 16-byte aligned, else 1. */
+constexpr int QUAD = 4;
+
+/**
+ * Calls f(c, row[c]) for the columns of this lane: with quads, columns 4·lane … 4·lane + 3 of every 128 (cols must be
+ * a multiple of 4); else columns lane, lane + 32, … Lanes may run different trip counts: f must not synchronise.
+ */
+template <typename F>
+__device__ __forceinline__ void for_each_lane_column(const float* row, int64_t cols, bool quads, F&& f) {
+  const int lane = lane_index();
+  if (quads) {
+    for (int64_t c = QUAD * lane; c < cols; c += QUAD * WARP_SIZE) {
+      const float4 v = *reinterpret_cast<const float4*>(row + c);
+      f(c, v.x);
+      f(c + 1, v.y);
+      f(c + 2, v.z);
+      f(c + 3, v.w);
+    }
+  } else {
+    for (int64_t c = lane_index(); c < cols; c += WARP_SIZE) {
+      f(c, row[c]);
+    }
+  }
+}
+
+/** out[c] = f(c, in[c]) for the columns of this lane, stored as float4 with quads. in and out may be the same row. */
+template <typename F>
+__device__ __forceinline__ void map_lane_columns(const float* in, float* out, int64_t cols, bool quads, F&& f) {
+  const int lane = lane_index();
+  if (quads) {
+    for (int64_t c = QUAD * lane; c < cols; c += QUAD * WARP_SIZE) {
+      const float4 v = *reinterpret_cast<const float4*>(in + c);
+      *reinterpret_cast<float4*>(out + c) = make_float4(f(c, v.x), f(c + 1, v.y), f(c + 2, v.z), f(c + 3, v.w));
+    }
+  } else {
+    for (int64_t c = lane_index(); c < cols; c += WARP_SIZE) {
+      out[c] = f(c, in[c]);
+    }
+  }
+}
+
+/** True when rows of {@code cols} floats starting at each pointer can be read as float4 (null pointers are ignored). */
+__device__ __forceinline__ bool rows_in_quads(int64_t cols, const void* a, const void* b = nullptr,
+                                              const void* c = nullptr) {
+  const unsigned bytes = QUAD * sizeof(float);
+  return cols % QUAD == 0 && aligned(a, bytes) && (b == nullptr || aligned(b, bytes)) &&
+         (c == nullptr || aligned(c, bytes));
 }
 
 }  // namespace slimfit

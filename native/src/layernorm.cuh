@@ -6,34 +6,32 @@
 #include "common.cuh"
 #include "reductions.cuh"
 
-/** Grid: one block per row (grid-stride). mean, rstd and beta may be null. */
+/**
+ * One warp per row (blocks of ROW_WARPS warps, grid-stride). mean, rstd and beta may be null. The row is read three
+ * times (sum, squared deviations, output); the second and third reads hit L1.
+ */
 extern "C" __global__ void slimfit_layernorm_forward_f32(const float* x, const float* gamma, const float* beta,
                                                          float eps, float* y, float* mean, float* rstd, int64_t rows,
                                                          int64_t cols) {
-  __shared__ double scratch[slimfit::MAX_WARPS];
-  for (int64_t r = blockIdx.x; r < rows; r += gridDim.x) {
+  const bool quads = slimfit::rows_in_quads(cols, x, y);
+  for (int64_t r = slimfit::warp_row(); r < rows; r += slimfit::warp_row_stride()) {
     const float* x_row = x + r * cols;
     double local = 0.0;
-    for (int64_t c = threadIdx.x; c < cols; c += blockDim.x) {
-      local += x_row[c];
-    }
-    const double sum = slimfit::block_sum(local, scratch);
-    const double row_mean = cols == 0 ? 0.0 : sum / cols;
+    slimfit::for_each_lane_column(x_row, cols, quads, [&](int64_t, float value) { local += value; });
+    const double row_mean = cols == 0 ? 0.0 : slimfit::warp_sum(local) / cols;
     local = 0.0;
-    for (int64_t c = threadIdx.x; c < cols; c += blockDim.x) {
-      const double centred = x_row[c] - row_mean;
+    slimfit::for_each_lane_column(x_row, cols, quads, [&](int64_t, float value) {
+      const double centred = value - row_mean;
       local += centred * centred;
-    }
-    const double squares = slimfit::block_sum(local, scratch);
-    const double variance = cols == 0 ? 0.0 : squares / cols;
+    });
+    const double variance = cols == 0 ? 0.0 : slimfit::warp_sum(local) / cols;
     const double row_rstd = 1.0 / sqrt(variance + static_cast<double>(eps));
-    float* y_row = y + r * cols;
-    for (int64_t c = threadIdx.x; c < cols; c += blockDim.x) {
-      const double normalized = (x_row[c] - row_mean) * row_rstd;
+    slimfit::map_lane_columns(x_row, y + r * cols, cols, quads, [&](int64_t c, float value) {
+      const double normalized = (value - row_mean) * row_rstd;
       const double shift = beta != nullptr ? beta[c] : 0.0;
-      y_row[c] = static_cast<float>(normalized * gamma[c] + shift);
-    }
-    if (threadIdx.x == 0) {
+      return static_cast<float>(normalized * gamma[c] + shift);
+    });
+    if (slimfit::lane_index() == 0) {
       if (mean != nullptr) {
         mean[r] = static_cast<float>(row_mean);
       }
@@ -56,29 +54,29 @@ __device__ __forceinline__ double normalized_value(const float* x, const float* 
 
 /**
  * dx = rstd·(g − mean_c(g) − x̂·mean_c(g⊙x̂)), g = dy⊙gamma. With mean not null, x is the input and x̂ is computed
- * from mean and rstd; with mean null, x holds x̂ itself. Grid: one block per row (grid-stride).
+ * from mean and rstd; with mean null, x holds x̂ itself. One warp per row, as the forward.
  */
 extern "C" __global__ void slimfit_layernorm_backward_rows_f32(const float* x, const float* mean, const float* rstd,
                                                                const float* gamma, const float* dy, float* dx,
                                                                int64_t rows, int64_t cols) {
-  __shared__ double scratch[slimfit::MAX_WARPS];
-  for (int64_t r = blockIdx.x; r < rows; r += gridDim.x) {
+  const bool quads = slimfit::rows_in_quads(cols, dy, dx);
+  for (int64_t r = slimfit::warp_row(); r < rows; r += slimfit::warp_row_stride()) {
     const int64_t row = r * cols;
     double local_g = 0.0;
     double local_gx = 0.0;
-    for (int64_t c = threadIdx.x; c < cols; c += blockDim.x) {
-      const double g = static_cast<double>(dy[row + c]) * gamma[c];
+    slimfit::for_each_lane_column(dy + row, cols, quads, [&](int64_t c, float d) {
+      const double g = static_cast<double>(d) * gamma[c];
       local_g += g;
       local_gx += g * slimfit::normalized_value(x, mean, rstd, r, row + c);
-    }
-    const double mean_g = slimfit::block_sum(local_g, scratch) / cols;
-    const double mean_gx = slimfit::block_sum(local_gx, scratch) / cols;
+    });
+    const double mean_g = slimfit::warp_sum(local_g) / cols;
+    const double mean_gx = slimfit::warp_sum(local_gx) / cols;
     const double row_rstd = rstd[r];
-    for (int64_t c = threadIdx.x; c < cols; c += blockDim.x) {
-      const double g = static_cast<double>(dy[row + c]) * gamma[c];
+    slimfit::map_lane_columns(dy + row, dx + row, cols, quads, [&](int64_t c, float d) {
+      const double g = static_cast<double>(d) * gamma[c];
       const double xhat = slimfit::normalized_value(x, mean, rstd, r, row + c);
-      dx[row + c] = static_cast<float>(row_rstd * (g - mean_g - xhat * mean_gx));
-    }
+      return static_cast<float>(row_rstd * (g - mean_g - xhat * mean_gx));
+    });
   }
 }
 

@@ -1,5 +1,5 @@
-// Row softmax with scale, additive mask and rowsPerMaskRow, and its gradient: kernels' Softmax contract. One block per
-// row; each pass re-reads the row (it stays in L1/L2), so y may alias x and dx may alias dy.
+// Row softmax with scale, additive mask and rowsPerMaskRow, and its gradient: kernels' Softmax contract. One warp per
+// row; each pass re-reads the row (it stays in L1), so y may alias x and dx may alias dy.
 #pragma once
 #include "common.cuh"
 
@@ -15,53 +15,53 @@ __device__ __forceinline__ float masked_logit(const float* x_row, const float* m
 
 }  // namespace slimfit
 
-/** Grid: one block per row; block: a multiple of 32 threads. A row of only −∞ logits becomes zeros. */
+/**
+ * One warp per row (blocks of ROW_WARPS warps, grid-stride). A row of only −∞ logits becomes zeros. Three reads of the
+ * row (max, sum of exponentials, output), the last two from L1.
+ */
 extern "C" __global__ void slimfit_softmax_forward_f32(const float* x, const float* mask, int64_t rows_per_mask_row,
                                                        float scale, float* y, int64_t rows, int64_t cols) {
-  __shared__ float max_scratch[slimfit::MAX_WARPS];
-  __shared__ float sum_scratch[slimfit::MAX_WARPS];
-  for (int64_t r = blockIdx.x; r < rows; r += gridDim.x) {
+  const bool quads = slimfit::rows_in_quads(cols, x, y);
+  for (int64_t r = slimfit::warp_row(); r < rows; r += slimfit::warp_row_stride()) {
     const float* x_row = x + r * cols;
     const float* mask_row = mask != nullptr ? mask + (r / rows_per_mask_row) * cols : nullptr;
     float* y_row = y + r * cols;
+    const auto logit = [&](int64_t c, float value) {
+      return mask_row != nullptr ? scale * value + mask_row[c] : scale * value;
+    };
     float local_max = -INFINITY;
-    for (int64_t c = threadIdx.x; c < cols; c += blockDim.x) {
-      local_max = fmaxf(local_max, slimfit::masked_logit(x_row, mask_row, scale, c));
-    }
-    const float row_max = slimfit::block_max(local_max, max_scratch);
+    slimfit::for_each_lane_column(x_row, cols, quads,
+                                  [&](int64_t c, float value) { local_max = fmaxf(local_max, logit(c, value)); });
+    const float row_max = slimfit::warp_max(local_max);
     if (row_max == -INFINITY) {
-      for (int64_t c = threadIdx.x; c < cols; c += blockDim.x) {
-        y_row[c] = 0.0f;
-      }
+      slimfit::map_lane_columns(x_row, y_row, cols, quads, [](int64_t, float) { return 0.0f; });
       continue;
     }
     float local_sum = 0.0f;
-    for (int64_t c = threadIdx.x; c < cols; c += blockDim.x) {
-      local_sum += expf(slimfit::masked_logit(x_row, mask_row, scale, c) - row_max);
-    }
-    const float inverse_sum = 1.0f / slimfit::block_sum(local_sum, sum_scratch);
-    for (int64_t c = threadIdx.x; c < cols; c += blockDim.x) {
-      y_row[c] = expf(slimfit::masked_logit(x_row, mask_row, scale, c) - row_max) * inverse_sum;
-    }
+    slimfit::for_each_lane_column(x_row, cols, quads,
+                                  [&](int64_t c, float value) { local_sum += expf(logit(c, value) - row_max); });
+    const float inverse_sum = 1.0f / slimfit::warp_sum(local_sum);
+    slimfit::map_lane_columns(x_row, y_row, cols, quads,
+                              [&](int64_t c, float value) { return expf(logit(c, value) - row_max) * inverse_sum; });
   }
 }
 
-/** dx = scale·y ⊙ (dy − Σ dy·y), the dot product in double (dy − dot cancels where dy ≈ dot). */
+/**
+ * dx = scale·y ⊙ (dy − Σ dy·y), the dot product in double (dy − dot cancels where dy ≈ dot). One warp per row, as the
+ * forward.
+ */
 extern "C" __global__ void slimfit_softmax_backward_f32(const float* y, const float* dy, float scale, float* dx,
                                                         int64_t rows, int64_t cols) {
-  __shared__ double scratch[slimfit::MAX_WARPS];
-  for (int64_t r = blockIdx.x; r < rows; r += gridDim.x) {
+  const bool quads = slimfit::rows_in_quads(cols, y, dy, dx);
+  for (int64_t r = slimfit::warp_row(); r < rows; r += slimfit::warp_row_stride()) {
     const float* y_row = y + r * cols;
     const float* dy_row = dy + r * cols;
-    float* dx_row = dx + r * cols;
     double local_dot = 0.0;
-    for (int64_t c = threadIdx.x; c < cols; c += blockDim.x) {
-      local_dot += static_cast<double>(dy_row[c]) * y_row[c];
-    }
-    const double dot = slimfit::block_sum(local_dot, scratch);
-    for (int64_t c = threadIdx.x; c < cols; c += blockDim.x) {
-      const double yc = y_row[c];
-      dx_row[c] = static_cast<float>(scale * yc * (dy_row[c] - dot));
-    }
+    slimfit::for_each_lane_column(dy_row, cols, quads,
+                                  [&](int64_t c, float d) { local_dot += static_cast<double>(d) * y_row[c]; });
+    const double dot = slimfit::warp_sum(local_dot);
+    slimfit::map_lane_columns(dy_row, dx + r * cols, cols, quads, [&](int64_t c, float d) {
+      return static_cast<float>(scale * static_cast<double>(y_row[c]) * (d - dot));
+    });
   }
 }

@@ -6,8 +6,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * {@link Codecs} on the GPU: fixed-point int8/uint8/int4 with the reference's rounding (ties to even), clamping and
- * byte layout, and per-row top-k by a radix select on the magnitude bits (no sort), giving exactly the reference's
- * kept set and order.
+ * byte layout, and per-row top-k by a radix select on the magnitude bits (no sort; one warp per row), giving exactly
+ * the reference's kept set and order.
  */
 final class CudaCodecs implements Codecs {
 
@@ -70,7 +70,7 @@ final class CudaCodecs implements Codecs {
             throw new IllegalArgumentException("CudaCodecs.encodeTopK: k = " + k + " outside [0, " + cols + "]");
         }
         if (rows > 0 && k > 0) {
-            execution.kernel(KernelFunction.ENCODE_TOP_K, execution.rows(rows, cols)).pointer(x).int64(rows)
+            execution.kernel(KernelFunction.ENCODE_TOP_K, LaunchShape.rowWarps(rows)).pointer(x).int64(rows)
                     .int64(cols).int64(k).pointer(values).pointer(indices).launch();
         }
     }

@@ -5,7 +5,7 @@ import dev.slimfit.kernels.LayerNorm;
 import java.lang.foreign.MemorySegment;
 
 /**
- * {@link LayerNorm} on the GPU: one block per row for the forward and for dx; dgamma and dbeta as a deterministic
+ * {@link LayerNorm} on the GPU: one warp per row for the forward and for dx; dgamma and dbeta as a deterministic
  * two-stage column reduction (chunks of rows, then the chunks in order), so they are the same on every run.
  */
 final class CudaLayerNorm implements LayerNorm {
@@ -20,7 +20,7 @@ final class CudaLayerNorm implements LayerNorm {
     public void forward(int rows, int cols, float eps, MemorySegment x, MemorySegment gamma, MemorySegment beta,
                         MemorySegment y, MemorySegment mean, MemorySegment rstd) {
         if (rows > 0) { // a row of no columns still has statistics (mean 0, rstd 1/√eps)
-            execution.kernel(KernelFunction.LAYERNORM_FORWARD_F32, execution.rows(rows, cols)).pointer(x)
+            execution.kernel(KernelFunction.LAYERNORM_FORWARD_F32, LaunchShape.rowWarps(rows)).pointer(x)
                     .pointer(gamma).pointer(beta).float32(eps).pointer(y).pointer(mean).pointer(rstd).int64(rows)
                     .int64(cols).launch();
         }
@@ -51,7 +51,7 @@ final class CudaLayerNorm implements LayerNorm {
             return;
         }
         if (dx != null && rows > 0) {
-            execution.kernel(KernelFunction.LAYERNORM_BACKWARD_ROWS_F32, execution.rows(rows, cols)).pointer(x)
+            execution.kernel(KernelFunction.LAYERNORM_BACKWARD_ROWS_F32, LaunchShape.rowWarps(rows)).pointer(x)
                     .pointer(mean).pointer(rstd).pointer(gamma).pointer(dy).pointer(dx).int64(rows).int64(cols)
                     .launch();
         }

@@ -4,7 +4,7 @@ import dev.slimfit.kernels.Softmax;
 
 import java.lang.foreign.MemorySegment;
 
-/** {@link Softmax} on the GPU: one block per row, in place where the caller aliases. */
+/** {@link Softmax} on the GPU: one warp per row, in place where the caller aliases. */
 final class CudaSoftmax implements Softmax {
 
     private final CudaExecution execution;
@@ -21,7 +21,7 @@ final class CudaSoftmax implements Softmax {
                     + rowsPerMaskRow);
         }
         if (rows > 0 && cols > 0) {
-            execution.kernel(KernelFunction.SOFTMAX_FORWARD_F32, execution.rows(rows, cols)).pointer(x).pointer(mask)
+            execution.kernel(KernelFunction.SOFTMAX_FORWARD_F32, LaunchShape.rowWarps(rows)).pointer(x).pointer(mask)
                     .int64(mask == null ? 1 : rowsPerMaskRow).float32(scale).pointer(y).int64(rows).int64(cols)
                     .launch();
         }
@@ -30,7 +30,7 @@ final class CudaSoftmax implements Softmax {
     @Override
     public void backward(int rows, int cols, float scale, MemorySegment y, MemorySegment dy, MemorySegment dx) {
         if (rows > 0 && cols > 0) {
-            execution.kernel(KernelFunction.SOFTMAX_BACKWARD_F32, execution.rows(rows, cols)).pointer(y).pointer(dy)
+            execution.kernel(KernelFunction.SOFTMAX_BACKWARD_F32, LaunchShape.rowWarps(rows)).pointer(y).pointer(dy)
                     .float32(scale).pointer(dx).int64(rows).int64(cols).launch();
         }
     }

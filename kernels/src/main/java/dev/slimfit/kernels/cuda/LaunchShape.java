@@ -60,6 +60,17 @@ public record LaunchShape(long gridX, int gridY, int gridZ, int blockX, int bloc
         return new LaunchShape(Math.max(1, Math.min(rows, MAX_GRID_X)), 1, 1, threads, 1, 1, 0);
     }
 
+    /** Warps per block of the warp-per-row kernels ({@code ROW_WARPS} in common.cuh, which sizes shared memory by it). */
+    public static final int ROW_WARPS = 8;
+    /** Threads in a warp. */
+    public static final int WARP_SIZE = 32;
+
+    /** One warp per row, {@link #ROW_WARPS} rows per block (the kernels loop when rows exceed the grid). */
+    public static LaunchShape rowWarps(long rows) {
+        long blocks = ceilDiv(Math.max(1, rows), ROW_WARPS);
+        return new LaunchShape(Math.min(blocks, MAX_GRID_X), 1, 1, ROW_WARPS * WARP_SIZE, 1, 1, 0);
+    }
+
     /** Threads along a row of {@code cols} elements: a multiple of 32 up to {@code max}. */
     public static int rowThreads(long cols, int max) {
         long rounded = ceilDiv(Math.max(1, cols), 32) * 32;

@@ -50,6 +50,21 @@ class FatbinContentsTest {
         }
     }
 
+    /** Launch constants the kernels size their shared memory or indexing by, as the sources define them. */
+    @Test
+    void launchConstantsAgreeWithTheSources() throws IOException {
+        Map<String, Integer> constants = Map.of("ROW_WARPS", LaunchShape.ROW_WARPS, "WARP_SIZE",
+                LaunchShape.WARP_SIZE, "COLUMN_TILE", CudaExecution.COLUMN_TILE, "COLUMN_ROW_LANES",
+                CudaExecution.COLUMN_ROW_LANES);
+        String all = String.join("\n", sourceTexts());
+        for (Map.Entry<String, Integer> constant : constants.entrySet()) {
+            Matcher definition = Pattern.compile("constexpr int " + constant.getKey() + " = (\\d+);").matcher(all);
+            assertTrue(definition.find(), constant.getKey() + " is not defined in native/src");
+            assertEquals(constant.getValue(), Integer.valueOf(definition.group(1)), constant.getKey()
+                    + " in native/src vs the Java launchers");
+        }
+    }
+
     @Test
     void fatbinIsBuiltWhereverNvccIs() throws IOException, InterruptedException {
         byte[] fatbin = FatbinContents.readResource();
@@ -109,13 +124,8 @@ class FatbinContentsTest {
     /** Every {@code extern "C" __global__} kernel of native/src/*.cuh with its parameters mapped to launcher types. */
     static Map<String, List<ArgumentType>> kernelsInSources() throws IOException {
         Map<String, List<ArgumentType>> kernels = new LinkedHashMap<>();
-        List<Path> files;
-        try (Stream<Path> listing = Files.list(SOURCES)) {
-            files = listing.filter(p -> p.toString().endsWith(".cuh") || p.toString().endsWith(".cu")).sorted()
-                    .toList();
-        }
-        for (Path file : files) {
-            Matcher kernel = KERNEL.matcher(Files.readString(file));
+        for (String source : sourceTexts()) {
+            Matcher kernel = KERNEL.matcher(source);
             while (kernel.find()) {
                 List<ArgumentType> types = new ArrayList<>();
                 for (String parameter : kernel.group(2).replaceAll("\\s+", " ").split(",")) {
@@ -127,6 +137,20 @@ class FatbinContentsTest {
             }
         }
         return kernels;
+    }
+
+    /** The text of every .cuh and .cu file of native/src, in file-name order. */
+    private static List<String> sourceTexts() throws IOException {
+        List<Path> files;
+        try (Stream<Path> listing = Files.list(SOURCES)) {
+            files = listing.filter(p -> p.toString().endsWith(".cuh") || p.toString().endsWith(".cu")).sorted()
+                    .toList();
+        }
+        List<String> texts = new ArrayList<>();
+        for (Path file : files) {
+            texts.add(Files.readString(file));
+        }
+        return texts;
     }
 
     private static ArgumentType argumentType(String kernel, String parameter) {
