@@ -21,8 +21,8 @@ JUNIT_PLATFORM_VERSION=1.14.1   # the platform release of the JUnit 5.14.1 BOM i
 # What the run needs from the JDK: java.management (the CLI's child JVMs read their parent's flags), jdk.unsupported
 # (JavaCPP), java.sql (Jackson's date handlers), jdk.zipfs (JUnit scans the test jar for packages), jdk.jfr (the
 # flight recording of gpu-run.sh's profile phase, and its jfr tool). java.desktop
-# (AWT, 6 MiB; only the PNG plots of `finetune` use it) is left out, although jdeps lists it for JFreeChart: the kit
-# never plots.
+# (AWT, 6 MiB; only the PNG plots of `finetune` use it) is left out, although jdeps lists it for JFreeChart: on the
+# kit, `finetune` writes its reports and warns that the plot was not drawn.
 MODULES=java.base,java.management,jdk.unsupported,jdk.incubator.vector,java.logging,java.sql,jdk.zipfs,jdk.jfr
 JAVA_FLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED)
 

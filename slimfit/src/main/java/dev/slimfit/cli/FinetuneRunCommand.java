@@ -94,17 +94,29 @@ public final class FinetuneRunCommand implements Callable<Integer> {
             if (!TaskFactory.isImageTask(options.task)) {
                 PretrainedBert.copyTokenizer(options.model, output.resolve("model"));
             }
-            TimelinePlot.write(device.ledger().timeline(), "memory ledger: " + m.cliName() + ", " + description,
-                    output.resolve("memory-timeline.png"));
             ObjectNode json = toJson(result, method, trainerOptions, description, task.primaryMetric());
             if (device instanceof CudaDevice cuda) {
                 putDeviceMemory(json, cuda.memoryReport());
             }
             new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(output.resolve("report.json").toFile(),
                     json);
+            writeTimelinePlot(device, "memory ledger: " + m.cliName() + ", " + description,
+                    output.resolve("memory-timeline.png"), prefix);
             System.out.println("RESULT " + new ObjectMapper().writeValueAsString(json));
         }
         return 0;
+    }
+
+    /**
+     * The plot comes after the report, and a plot that cannot be drawn (a runtime without java.desktop, as the GPU
+     * kit's) is a warning: the run's results are already written.
+     */
+    private static void writeTimelinePlot(Device device, String title, Path png, String prefix) {
+        try {
+            TimelinePlot.write(device.ledger().timeline(), title, png);
+        } catch (LinkageError | java.io.IOException | RuntimeException e) {
+            System.out.println(prefix + " warning: " + png.getFileName() + " not written (" + e + ")");
+        }
     }
 
     private static void saveCheckpointsEvery(Trainer trainer, int every, Path folder) {
