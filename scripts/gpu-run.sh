@@ -42,6 +42,9 @@ fi
 JAVA="$RUNTIME/runtime/bin/java"
 FLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
        -Dslimfit.cuda.require=true -Dorg.bytedeco.javacpp.cachedir=/tmp/slimfit-javacpp-cache -Xmx24g)
+# more JVM flags for every phase, e.g. JAVA_EXTRA="-Dslimfit.cuda.allocationTrace=$OUT/traces" (word-split)
+read -r -a extra <<< "${JAVA_EXTRA:-}"
+FLAGS+=("${extra[@]}")
 
 status=0
 say() { echo; echo "== $*"; } 
@@ -129,7 +132,7 @@ run_minilm() {
   python3 - "$job" <<'PY'
 import json, pathlib, sys
 mib = 1 << 20
-print("mode        ledger peak  pool in use peak  pool reserved peak  device used  (MiB, whole run)")
+print("mode        ledger peak  pool in use peak  pool reserved peak  device used  (MiB; peaks over the training, device used at its end)")
 for report in sorted(pathlib.Path(sys.argv[1]).glob("*/report.json")):
     r = json.loads(report.read_text())
     d = r.get("deviceMemoryBytes", {})

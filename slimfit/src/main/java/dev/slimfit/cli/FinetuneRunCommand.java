@@ -82,6 +82,11 @@ public final class FinetuneRunCommand implements Callable<Integer> {
             System.out.println(prefix + " " + description + "; not from the checkpoint (random): "
                     + task.notFromCheckpoint());
             device.ledger().resetPeaks();
+            if (device instanceof CudaDevice cuda) {
+                // the pool's figures cover the training alone, as the ledger's: loading's cached segments go back
+                cuda.allocator().releaseCached();
+                cuda.allocator().resetPeaks();
+            }
             if (resume != null) {
                 TrainingCheckpoint.restore(trainer, resume);
                 System.out.println(prefix + " resumed from " + resume + " after step " + trainer.step());
@@ -132,8 +137,8 @@ public final class FinetuneRunCommand implements Callable<Integer> {
     }
 
     /**
-     * The GPU's own view beside the ledger's: the caching pool's peaks and cudaMemGetInfo's used bytes beyond those
-     * at device creation, all over the whole run (model load included; the pool returns nothing during a run).
+     * The GPU's own view beside the ledger's: the caching pool's peaks over the training (from the same point as the
+     * ledger's), and cudaMemGetInfo's used bytes beyond those at device creation, at the end of the run.
      */
     static void putDeviceMemory(ObjectNode json, DeviceMemoryReport report) {
         ObjectNode memory = json.putObject("deviceMemoryBytes");

@@ -92,6 +92,9 @@ public final class MemoryProbeCommand implements Callable<Integer> {
             boolean rssWindow = ResidentMemory.resetPeak();
             CudaDevice cuda = dev instanceof CudaDevice c ? c : null;
             if (cuda != null) {
+                // the window starts with no cached segments: what the warm-up left (AdamW moments slimfit+ has
+                // released, buffers of the small warm-up shapes) would otherwise count as the measured steps' memory
+                cuda.allocator().releaseCached();
                 cuda.allocator().resetPeaks();
             }
             // the first full-size step also pays for first allocations and GEMM heuristics: time the median of
@@ -133,8 +136,9 @@ public final class MemoryProbeCommand implements Callable<Integer> {
                 result.put("poolAllocatedPeak", report.poolAllocatedPeak());
                 result.put("poolReservedPeak", report.poolReservedPeak());
                 result.put("providerWorkspace", report.providerWorkspace());
-                // cudaMemGetInfo's used bytes beyond those at device creation: the pool never returns memory
-                // during a run, so this is the device's own view of the peak (plus cuBLAS's workspace)
+                // cudaMemGetInfo's used bytes beyond those at device creation, after the measured steps: the pool
+                // gives segments back only to keep below its high-water mark, so in steady steps this is the
+                // device's own view of the pool's reserved peak (plus cuBLAS's workspace)
                 result.put("deviceUsedSinceStart", report.deviceUsedSinceStart());
                 result.put("deviceUsed", report.deviceUsed());
             }

@@ -21,7 +21,7 @@ public final class CudaDevice implements Device {
 
     public CudaDevice(CudaKernels kernels) {
         this.kernels = kernels;
-        this.allocator = new CachingAllocator(NAME, kernels.memory());
+        this.allocator = new CachingAllocator(NAME, kernels.memory(), AllocationTrace.fromSystemProperty());
         this.usedAtStart = usedBytes();
     }
 
