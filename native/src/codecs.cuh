@@ -3,9 +3,10 @@
 // fracBits except where the product underflows or overflows, and there the clamped code is the same as the
 // reference's (0 or the range end), so every code equals the reference's.
 //
-// Top-k needs no sort: one warp per row finds the k-th largest magnitude key (the bits of |x|, NaN above +∞) by a
-// radix select over its four bytes, then writes the kept entries in column order with warp votes: every key above
-// the threshold, and the first (k − greater) keys equal to it (lower column wins ties).
+// Top-k needs no sort: one warp per row finds the k-th largest magnitude key (the bits of |x|, NaN above +∞) — bit by
+// bit over keys held in registers for float4-aligned rows of up to 1,024 columns, by a radix select over the four key
+// bytes for other rows — then writes the kept entries in column order with warp votes: every key above the
+// threshold, and the first (k − greater) keys equal to it (lower column wins ties).
 #pragma once
 #include "common.cuh"
 
@@ -152,7 +153,7 @@ __device__ __forceinline__ void for_each_warp_chunk(const float* row, int64_t co
     } else {
       value[0] = present[0] ? row[first] : 0.0f;
     }
-    f(first, value, present);
+    f(first, value, present);  // as arrays: the callback takes them by reference
   }
 }
 
@@ -164,7 +165,7 @@ __device__ __forceinline__ void for_each_warp_chunk(const float* row, int64_t co
 template <int W>
 __device__ void histogram_digits(const float* row, int64_t cols, uint32_t prefix, uint32_t prefix_mask, int shift,
                                  int32_t* histogram) {
-  for_each_warp_chunk<W>(row, cols, [&](int64_t, const float* value, const bool* present) {
+  for_each_warp_chunk<W>(row, cols, [&](int64_t, const auto& value, const auto& present) {
 #pragma unroll
     for (int j = 0; j < W; ++j) {
       const uint32_t key = magnitude_key(value[j]);
@@ -228,9 +229,67 @@ __device__ __forceinline__ unsigned lower_lanes() {
 }
 
 /**
- * Top-k of one row by one warp. Radix select over the key bytes from the top; it stops early once every key sharing
- * the selected prefix is kept. Then one pass in column order writes every key above the prefix and the first
- * {@code needed} keys equal to it, their slots from warp votes (W votes per chunk, one per column of a lane).
+ * Writes a row's kept entries in column order, one warp-wide chunk after another: every key whose bits under
+ * {@code mask} exceed {@code prefix}, and the first {@code equal_to_take} keys equal to it (lower columns win ties).
+ * A chunk's slots come from warp votes, W per chunk (one per column of a lane), so every lane must call chunk().
+ */
+struct KeptEntries {
+  uint32_t prefix;
+  uint32_t mask;
+  int64_t equal_to_take;
+  int32_t* values;
+  int32_t* indices;
+  int64_t equal_seen = 0;
+  int64_t written = 0;
+
+  /** Columns first … first + W − 1 of this lane (present marks those inside the row). */
+  template <int W>
+  __device__ __forceinline__ void chunk(int64_t first, const float (&value)[W], const bool (&present)[W]) {
+    bool above[W];
+    bool equal[W];
+    unsigned equal_votes = 0;  // equal keys of this lane, by column offset j
+    int equal_before = 0;      // equal keys in lower lanes of this chunk
+    int equal_in_chunk = 0;
+#pragma unroll
+    for (int j = 0; j < W; ++j) {
+      const uint32_t masked = magnitude_key(value[j]) & mask;
+      above[j] = present[j] && masked > prefix;
+      equal[j] = present[j] && masked == prefix;
+      const unsigned vote = __ballot_sync(FULL_MASK, equal[j]);
+      equal_before += __popc(vote & lower_lanes());
+      equal_in_chunk += __popc(vote);
+      equal_votes |= static_cast<unsigned>(equal[j]) << j;
+    }
+    bool take[W];
+    int taken_before = 0;
+    int taken_in_chunk = 0;
+    unsigned take_votes = 0;
+#pragma unroll
+    for (int j = 0; j < W; ++j) {
+      const int64_t equal_rank = equal_seen + equal_before + __popc(equal_votes & ((1u << j) - 1u));
+      take[j] = above[j] || (equal[j] && equal_rank < equal_to_take);
+      const unsigned vote = __ballot_sync(FULL_MASK, take[j]);
+      taken_before += __popc(vote & lower_lanes());
+      taken_in_chunk += __popc(vote);
+      take_votes |= static_cast<unsigned>(take[j]) << j;
+    }
+#pragma unroll
+    for (int j = 0; j < W; ++j) {
+      if (take[j]) {
+        const int64_t slot = written + taken_before + __popc(take_votes & ((1u << j) - 1u));
+        values[slot] = __float_as_int(value[j]);
+        indices[slot] = static_cast<int32_t>(first + j);
+      }
+    }
+    equal_seen += equal_in_chunk;
+    written += taken_in_chunk;
+  }
+};
+
+/**
+ * Top-k of one row by one warp, for rows of any length: radix select over the key bytes from the top, re-reading the
+ * row (from L1) for each byte; it stops early once every key sharing the selected prefix is kept. Then one pass in
+ * column order writes the kept entries (KeptEntries).
  */
 template <int W>
 __device__ void encode_top_k_row(const float* row, int64_t cols, int64_t k, int32_t* histogram, int32_t* values,
@@ -254,48 +313,82 @@ __device__ void encode_top_k_row(const float* row, int64_t cols, int64_t k, int3
       break;  // every key with this prefix is kept: the finer digits cannot change the kept set
     }
   }
-  int64_t equal_seen = 0;
-  int64_t written = 0;
-  for_each_warp_chunk<W>(row, cols, [&](int64_t first, const float* value, const bool* present) {
-    bool above[W];
-    bool equal[W];
-    unsigned equal_votes = 0;  // equal keys of this lane, by column offset j
-    int equal_before = 0;      // equal keys in lower lanes of this chunk
-    int equal_in_chunk = 0;
+  KeptEntries kept{prefix, prefix_mask, needed, values, indices};
+  for_each_warp_chunk<W>(row, cols,
+                         [&](int64_t first, const auto& value, const auto& present) { kept.chunk(first, value, present); });
+}
+
+/** Quads a lane holds in registers at most: rows up to MAX_REGISTER_QUADS · 128 columns take the register path. */
+constexpr int MAX_REGISTER_QUADS = 8;
+
+/**
+ * Top-k of one row of at most Q·128 columns (a multiple of 4, float4-aligned) held in registers: Q quads per lane,
+ * read once. The k-th largest key is found bit by bit from the top (the largest t with at least k keys ≥ t: 31 warp
+ * counts over the registers), then the kept entries are written as in encode_top_k_row.
+ */
+template <int Q>
+__device__ void encode_top_k_row_in_registers(const float* row, int64_t cols, int64_t k, int32_t* values,
+                                              int32_t* indices) {
+  const int lane = lane_index();
+  float value[Q][QUAD];
+  bool present[Q][QUAD];
+  uint32_t key[Q][QUAD];  // 0 for columns past the row: every candidate below is ≥ 1, so they are never counted
 #pragma unroll
-    for (int j = 0; j < W; ++j) {
-      const uint32_t masked = magnitude_key(value[j]) & prefix_mask;
-      above[j] = present[j] && masked > prefix;
-      equal[j] = present[j] && masked == prefix;
-      const unsigned vote = __ballot_sync(FULL_MASK, equal[j]);
-      equal_before += __popc(vote & lower_lanes());
-      equal_in_chunk += __popc(vote);
-      equal_votes |= static_cast<unsigned>(equal[j]) << j;
+  for (int q = 0; q < Q; ++q) {
+    const int64_t first = static_cast<int64_t>(q) * QUAD * WARP_SIZE + QUAD * lane;
+    const bool inside = first < cols;
+    const float4 v = inside ? *reinterpret_cast<const float4*>(row + first) : make_float4(0, 0, 0, 0);
+    value[q][0] = v.x;
+    value[q][1] = v.y;
+    value[q][2] = v.z;
+    value[q][3] = v.w;
+#pragma unroll
+    for (int j = 0; j < QUAD; ++j) {
+      present[q][j] = inside;
+      key[q][j] = inside ? magnitude_key(value[q][j]) : 0u;
     }
-    bool take[W];
-    int taken_before = 0;
-    int taken_in_chunk = 0;
-    unsigned take_votes = 0;
+  }
+  uint32_t threshold = 0;
+  for (int bit = 30; bit >= 0; --bit) {  // bit 31 of a magnitude key is always 0
+    const uint32_t candidate = threshold | (1u << bit);
+    int at_least = 0;
 #pragma unroll
-    for (int j = 0; j < W; ++j) {
-      const int64_t equal_rank = equal_seen + equal_before + __popc(equal_votes & ((1u << j) - 1u));
-      take[j] = above[j] || (equal[j] && equal_rank < needed);
-      const unsigned vote = __ballot_sync(FULL_MASK, take[j]);
-      taken_before += __popc(vote & lower_lanes());
-      taken_in_chunk += __popc(vote);
-      take_votes |= static_cast<unsigned>(take[j]) << j;
-    }
+    for (int q = 0; q < Q; ++q) {
 #pragma unroll
-    for (int j = 0; j < W; ++j) {
-      if (take[j]) {
-        const int64_t slot = written + taken_before + __popc(take_votes & ((1u << j) - 1u));
-        values[slot] = __float_as_int(value[j]);
-        indices[slot] = static_cast<int32_t>(first + j);
+      for (int j = 0; j < QUAD; ++j) {
+        at_least += key[q][j] >= candidate ? 1 : 0;
       }
     }
-    equal_seen += equal_in_chunk;
-    written += taken_in_chunk;
-  });
+    if (warp_sum(at_least) >= k) {
+      threshold = candidate;
+    }
+  }
+  int above = 0;
+#pragma unroll
+  for (int q = 0; q < Q; ++q) {
+#pragma unroll
+    for (int j = 0; j < QUAD; ++j) {
+      above += key[q][j] > threshold ? 1 : 0;
+    }
+  }
+  KeptEntries kept{threshold, 0xFFFFFFFFu, k - warp_sum(above), values, indices};
+#pragma unroll
+  for (int q = 0; q < Q; ++q) {
+    kept.chunk(static_cast<int64_t>(q) * QUAD * WARP_SIZE + QUAD * lane, value[q], present[q]);
+  }
+}
+
+/** encode_top_k_row_in_registers with Q = quads_per_lane (1 … MAX_REGISTER_QUADS), chosen at run time. */
+template <int Q = 1>
+__device__ void encode_top_k_row_in_registers(int quads_per_lane, const float* row, int64_t cols, int64_t k,
+                                              int32_t* values, int32_t* indices) {
+  if constexpr (Q <= MAX_REGISTER_QUADS) {
+    if (quads_per_lane == Q) {
+      encode_top_k_row_in_registers<Q>(row, cols, k, values, indices);
+    } else {
+      encode_top_k_row_in_registers<Q + 1>(quads_per_lane, row, cols, k, values, indices);
+    }
+  }
 }
 
 }  // namespace slimfit
@@ -309,8 +402,11 @@ extern "C" __global__ void slimfit_encode_top_k(const float* x, int64_t rows, in
   __shared__ int32_t histograms[slimfit::ROW_WARPS][slimfit::SELECT_DIGITS];
   int32_t* histogram = histograms[threadIdx.x / slimfit::WARP_SIZE];
   const bool quads = slimfit::rows_in_quads(cols, x);
+  const int64_t quads_per_lane = (cols + slimfit::QUAD * slimfit::WARP_SIZE - 1) / (slimfit::QUAD * slimfit::WARP_SIZE);
   for (int64_t r = slimfit::warp_row(); r < rows; r += slimfit::warp_row_stride()) {
-    if (quads) {
+    if (quads && quads_per_lane <= slimfit::MAX_REGISTER_QUADS) {
+      slimfit::encode_top_k_row_in_registers(quads_per_lane, x + r * cols, cols, k, values + r * k, indices + r * k);
+    } else if (quads) {
       slimfit::encode_top_k_row<slimfit::QUAD>(x + r * cols, cols, k, histogram, values + r * k, indices + r * k);
     } else {
       slimfit::encode_top_k_row<1>(x + r * cols, cols, k, histogram, values + r * k, indices + r * k);

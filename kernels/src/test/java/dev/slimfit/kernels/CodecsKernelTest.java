@@ -274,11 +274,25 @@ class CodecsKernelTest {
         WIDE_RANGE
     }
 
+    /**
+     * Row lengths beyond the row-wise suite's, for the CUDA kernel's three paths: rows of 4-aligned length up to 1,024
+     * are held in registers (one to eight float4 per lane: 256, 516 with a part-filled last quad, 1,024), longer
+     * aligned rows (1,028, 3,072) and rows of any other length (3,073) re-read the row per radix byte.
+     */
+    private static final int[][] TOP_K_ROWS_BY_COLS = {{5, 256}, {3, 516}, {4, 1024}, {3, 1028}, {2, 3072}, {2, 3073}};
+
     static Stream<Arguments> providersShapesAndInputs() {
         List<Arguments> cases = new ArrayList<>();
         RowwiseShapes.providersAndShapes().forEach(arguments -> {
             for (TopKInput input : TopKInput.values()) {
                 cases.add(Arguments.of(arguments.get()[0], arguments.get()[1], arguments.get()[2], input));
+            }
+        });
+        KernelImplementations.underTest().forEach(provider -> {
+            for (int[] shape : TOP_K_ROWS_BY_COLS) {
+                for (TopKInput input : TopKInput.values()) {
+                    cases.add(Arguments.of(provider, shape[0], shape[1], input));
+                }
             }
         });
         return cases.stream();

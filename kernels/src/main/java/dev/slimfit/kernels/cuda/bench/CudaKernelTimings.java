@@ -35,6 +35,7 @@ public final class CudaKernelTimings {
     private static final int DEFAULT_MIB = 256;
     private static final int BERT_HIDDEN = 768;
     private static final int BERT_SEQUENCE = 128;
+    private static final int BERT_INTERMEDIATE = 3072;
 
     private final CudaKernels kernels;
     private final CudaDriver driver;
@@ -108,6 +109,12 @@ public final class CudaKernelTimings {
         int k = BERT_HIDDEN / 10;
         bandwidth("top-10% of 768 (encode)", matrix + 2L * rows * k * Float.BYTES,
                 () -> kernels.codecs().encodeTopK(rows, BERT_HIDDEN, k, x, small, q));
+        // rows of BERT's feed-forward width: longer than the kernel holds in registers
+        int wideRows = (int) (n / BERT_INTERMEDIATE);
+        int wideK = BERT_INTERMEDIATE / 10;
+        bandwidth("top-10% of 3072 (encode)", (long) wideRows * BERT_INTERMEDIATE * Float.BYTES
+                + 2L * wideRows * wideK * Float.BYTES,
+                () -> kernels.codecs().encodeTopK(wideRows, BERT_INTERMEDIATE, wideK, x, small, q));
         bandwidth("layernorm forward 768", 2 * matrix,
                 () -> kernels.layerNorm().forward(rows, BERT_HIDDEN, 1e-12f, x, w, w, z, null, null));
         bandwidth("layernorm backward 768", 3 * matrix,
