@@ -29,10 +29,11 @@ import java.util.TreeSet;
  * bytes above their high-water mark (the most ever reserved), whole free segments are returned to the driver first,
  * largest first, until it would not, or none is left. Without this, a segment freed in one phase (AdamW moments
  * released by slimfit+, a large buffer of the first step) sat cached beside the new segments of the next: replaying
- * recorded GPU traces ({@link AllocatorReplay}), the MiniLM fine-tuning job's device memory stood 16%, 30% and 66%
- * above the ledger's peak in full, slimfit and slimfit+ modes, and 8%, 12% and 14% with the rule; BERT-base's step
- * 4.7% and 3.0%. Steady training steps take no new segments either way, because below the high-water mark nothing
- * is released (releasing whole segments on every miss made BERT-base's step allocate ~130 segments a step).
+ * recorded GPU traces ({@link AllocatorReplay}), the MiniLM fine-tuning job reserved 16%, 30% and 66% more than its
+ * blocks in use at their peak in full, slimfit and slimfit+ modes, and 8%, 12% and 14% with the rule; BERT-base's
+ * step 4.7% and 3.0%. Steady training steps take no new segments either way, because below the high-water mark
+ * nothing is released (releasing whole segments on every miss made BERT-base's step take about a hundred segments a
+ * step, each cudaFree a device synchronization).
  *
  * <p>When the raw allocation fails, the segments with nothing in use are released and the allocation is tried once
  * more. The ledger (kept by the engine's Storage) counts the bytes tensors asked for; this class counts what it
