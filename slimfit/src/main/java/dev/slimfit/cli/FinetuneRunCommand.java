@@ -116,7 +116,7 @@ public final class FinetuneRunCommand implements Callable<Integer> {
      * The plot comes after the report, and a plot that cannot be drawn (a runtime without java.desktop, as the GPU
      * kit's) is a warning: the run's results are already written.
      */
-    private static void writeTimelinePlot(Device device, String title, Path png, String prefix) {
+    static void writeTimelinePlot(Device device, String title, Path png, String prefix) {
         try {
             TimelinePlot.write(device.ledger().timeline(), title, png);
         } catch (LinkageError | java.io.IOException | RuntimeException e) {
