@@ -58,6 +58,32 @@ class AllocatorReplayTest {
     }
 
     @Test
+    void theSystemPropertyNamesTheFolderOfAPerProcessTraceFile() throws IOException {
+        String saved = System.getProperty(AllocationTrace.FOLDER_PROPERTY);
+        try {
+            System.clearProperty(AllocationTrace.FOLDER_PROPERTY);
+            assertEquals(AllocationTrace.NONE, AllocationTrace.fromSystemProperty());
+            Path traces = folder.resolve("traces");
+            System.setProperty(AllocationTrace.FOLDER_PROPERTY, traces.toString());
+            AllocationTrace trace = AllocationTrace.fromSystemProperty();
+            CachingAllocator allocator = new CachingAllocator("traced", new AllocatorReplay.AddressSpace(), trace);
+            MemorySegment block = allocator.allocate(1000);
+            allocator.resetPeaks();
+            allocator.free(block);
+            ((AllocationTrace.ToFile) trace).close(); // at exit a shutdown hook does this
+            Path file = traces.resolve("allocations-" + ProcessHandle.current().pid() + ".trace");
+            assertEquals(List.of("a " + Long.toHexString(block.address()) + " 1000", "r",
+                    "f " + Long.toHexString(block.address())), Files.readAllLines(file));
+        } finally {
+            if (saved == null) {
+                System.clearProperty(AllocationTrace.FOLDER_PROPERTY);
+            } else {
+                System.setProperty(AllocationTrace.FOLDER_PROPERTY, saved);
+            }
+        }
+    }
+
+    @Test
     void aMalformedTraceNamesTheFileAndLine() throws IOException {
         Path file = folder.resolve("bad.trace");
         Files.writeString(file, "a 1000 64\nf 2000\n");
