@@ -140,7 +140,7 @@ public final class FinetuneRunCommand implements Callable<Integer> {
      * The GPU's own view beside the ledger's: the caching pool's peaks over the training (from the same point as the
      * ledger's), and cudaMemGetInfo's used bytes beyond those at device creation, at the end of the run.
      */
-    static void putDeviceMemory(ObjectNode json, DeviceMemoryReport report) {
+    private static void putDeviceMemory(ObjectNode json, DeviceMemoryReport report) {
         ObjectNode memory = json.putObject("deviceMemoryBytes");
         memory.put("poolAllocatedPeak", report.poolAllocatedPeak());
         memory.put("poolReservedPeak", report.poolReservedPeak());
