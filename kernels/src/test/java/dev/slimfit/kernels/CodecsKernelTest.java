@@ -275,9 +275,8 @@ class CodecsKernelTest {
     }
 
     /**
-     * Row lengths beyond the row-wise suite's, for the CUDA kernel's three paths: rows of 4-aligned length up to 1,024
-     * are held in registers (one to eight float4 per lane: 256, 516 with a part-filled last quad, 1,024), longer
-     * aligned rows (1,028, 3,072) and rows of any other length (3,073) re-read the row per radix byte.
+     * Row lengths beyond the row-wise suite's: the CUDA kernel reads 4-aligned rows as float4, one to many per lane
+     * (256; 516 and 1,028 with a part-filled last chunk; 1,024; 3,072), other rows one float at a time (3,073).
      */
     private static final int[][] TOP_K_ROWS_BY_COLS = {{5, 256}, {3, 516}, {4, 1024}, {3, 1028}, {2, 3072}, {2, 3073}};
 
